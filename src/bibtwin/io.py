@@ -1,0 +1,219 @@
+"""Reading exports: detect the format, run its reader, finish the canonical table.
+
+``read(path)`` is the front door; ``load(path)`` also returns the per-file report (records read, kept,
+rejected with reasons) that ``bibtwin ingest`` writes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import normalize as nz
+from .errors import ParseError, UnknownFormatError
+from .readers import ReaderResult, Rejection, known_formats, reader_for, reader_modules
+from .schema import STRING, conform, validate
+from .textio import Text, read_text
+
+SNIFF_BYTES = 65536
+
+
+@dataclass
+class FileReport:
+    path: str
+    format: str
+    encoding: str
+    records_read: int
+    records_kept: int
+    rejected: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "format": self.format, "encoding": self.encoding,
+                "records_read": self.records_read, "records_kept": self.records_kept,
+                "records_rejected": len(self.rejected), "rejected": self.rejected,
+                "warnings": self.warnings}
+
+
+@dataclass
+class Loaded:
+    records: pd.DataFrame
+    report: FileReport
+
+
+def detect_format(text: Text) -> str:
+    """The format of decoded text, judged from its content (never from the file name)."""
+    head = text.text[:SNIFF_BYTES]
+    for mod in reader_modules():
+        fmt = mod.sniff(head)
+        if fmt:
+            return fmt
+    first = next((ln for ln in head.splitlines() if ln.strip()), "")
+    raise UnknownFormatError(text.path, "not a bibliographic export bibtwin can read", line=1,
+                             expected="one of " + ", ".join(known_formats()), found=first[:80])
+
+
+def load(path, format: str | None = None) -> Loaded:
+    """Read one export; return the canonical records and the file's report."""
+    text = read_text(path)
+    fmt = format or detect_format(text)
+    try:
+        module = reader_for(fmt)
+    except KeyError:
+        raise ParseError(path, f"unknown format name {fmt!r}",
+                         expected="one of " + ", ".join(known_formats()), found=fmt) from None
+    result: ReaderResult = module.parse(text, fmt)
+    records = finish(result.records, source_file=str(path), source_format=fmt)
+    report = FileReport(path=str(path), format=fmt, encoding=text.encoding,
+                        records_read=result.n_read, records_kept=len(records),
+                        rejected=[r.as_dict() for r in result.rejected], warnings=list(result.warnings))
+    return Loaded(records, report)
+
+
+def read(path, format: str | None = None) -> pd.DataFrame:
+    """Read one export (format detected from its content) into the canonical record table.
+
+    Rejected records, if any, are reported with a warning; use :func:`load` to get them.
+    """
+    loaded = load(path, format)
+    if loaded.report.rejected:
+        reasons = "; ".join(f"record {r['source_record']}: {r['reason']}" for r in loaded.report.rejected[:3])
+        warnings.warn(f"{path}: {len(loaded.report.rejected)} record(s) rejected ({reasons})", stacklevel=2)
+    return loaded.records
+
+
+def expand_paths(paths_or_folder) -> list[Path]:
+    """Files named, and the files inside folders named (recursively, sorted, hidden files skipped)."""
+    if isinstance(paths_or_folder, (str, Path)):
+        paths_or_folder = [paths_or_folder]
+    files: list[Path] = []
+    for p in map(Path, paths_or_folder):
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file()
+                                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                                and f.suffix.lower() not in {".md", ".json", ".yaml", ".yml"}
+                                or (f.is_file() and f.suffix.lower() == ".json"
+                                    and _looks_like_export_json(f))))
+        elif p.exists():
+            files.append(p)
+        else:
+            raise FileNotFoundError(f"{p}: no such file or folder")
+    return sorted(dict.fromkeys(files))
+
+
+def _looks_like_export_json(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    return b"openalex.org" in head
+
+
+def load_many(paths_or_folder) -> tuple[pd.DataFrame, list[FileReport]]:
+    files = expand_paths(paths_or_folder)
+    frames, reports = [], []
+    for f in files:
+        loaded = load(f)
+        frames.append(loaded.records)
+        reports.append(loaded.report)
+    if not frames:
+        from .schema import empty_frame
+        return empty_frame(), reports
+    records = pd.concat(frames, ignore_index=True)
+    records["record_id"] = _unique_ids(records["record_id"])
+    return validate(records), reports
+
+
+def read_many(paths_or_folder) -> pd.DataFrame:
+    """Read several exports (files, or every export inside a folder) into one canonical table."""
+    records, reports = load_many(paths_or_folder)
+    rejected = sum(len(r.rejected) for r in reports)
+    if rejected:
+        warnings.warn(f"{rejected} record(s) rejected across {len(reports)} files; "
+                      "use bibtwin.io.load_many for the reasons", stacklevel=2)
+    return records
+
+
+# ------------------------------------------------------------------------------------------ finishing
+
+_DEFAULT_DATABASE = {
+    "scopus_csv": "scopus", "scopus_bibtex": "scopus", "scopus_ris": "scopus", "medline": "pubmed",
+    "pubmed_csv": "pubmed", "wos_plain": "wos", "wos_tab": "wos", "wos_bibtex": "wos",
+    "lens_csv": "lens", "dimensions_csv": "dimensions", "openalex_json": "openalex",
+    "pop_csv": "scholar", "ris": "unknown", "bibtex": "unknown",
+}
+
+
+def finish(df: pd.DataFrame, *, source_file: str, source_format: str) -> pd.DataFrame:
+    """Shared normalization after a reader: the step that makes every format look the same."""
+    df = df.copy()
+    n = len(df)
+    df["source_file"] = source_file
+    df["source_format"] = source_format
+    if "database" not in df.columns:
+        df["database"] = _DEFAULT_DATABASE.get(source_format, "unknown")
+    else:
+        df["database"] = df["database"].astype(STRING).fillna(_DEFAULT_DATABASE.get(source_format, "unknown"))
+    if "source_record" not in df.columns:
+        df["source_record"] = range(1, n + 1)
+    for col in ("title", "journal", "journal_abbrev", "publisher", "corresponding_address", "funding",
+                "language"):
+        if col in df.columns:
+            df[col] = nz.clean_text(df[col])
+    if "abstract" in df.columns:
+        df["abstract"] = nz.clean_abstract(df["abstract"])
+    if "doi" in df.columns:
+        df["doi"] = nz.normalize_doi(df["doi"])
+    if "doc_type_raw" in df.columns and "doc_type" not in df.columns:
+        df["doc_type"] = nz.normalize_doc_type(df["doc_type_raw"])
+    df = conform(df)
+    if n:
+        df["authors"] = nz.normalize_authors(df["authors"])
+        if df["countries"].list.len().sum() == 0 and df["affiliations"].list.len().sum() > 0:
+            df["countries"] = nz.countries_from_affiliations(df["affiliations"])
+    df["record_id"] = _fill_record_ids(df)
+    return validate(df)
+
+
+def _fill_record_ids(df: pd.DataFrame) -> pd.Series:
+    ids = df["record_id"].astype(STRING)
+    missing = ids.isna()
+    if missing.any():
+        # no identifier in the export: a hash of what identifies the work, stable across reruns
+        sub = df.loc[missing]
+        key = (sub["title"].fillna("").str.lower() + "|" + sub["year"].astype(STRING).fillna("") + "|"
+               + sub["doi"].fillna("") + "|" + sub["journal"].fillna("").str.lower() + "|"
+               + sub["authors"].list.join(";").astype(STRING).fillna("") if len(sub) else sub["title"])
+        hashed = [hashlib.sha1(k.encode("utf-8")).hexdigest()[:16] for k in key.tolist()]
+        prefix = sub["database"].fillna("unknown")
+        ids = ids.copy()
+        ids.loc[missing] = (prefix + ":h" + pd.Series(hashed, index=sub.index, dtype=STRING)).values
+    return _unique_ids(ids)
+
+
+def _unique_ids(ids: pd.Series) -> pd.Series:
+    """Append ``#2``, ``#3`` ... to repeated identifiers (file order), keeping the first as is."""
+    ids = ids.astype(STRING)
+    rank = ids.groupby(ids, sort=False).cumcount()
+    if (rank > 0).any():
+        ids = ids.where(rank == 0, ids + "#" + (rank + 1).astype(str).astype(STRING))
+        if ids.duplicated().any():  # a literal "x#2" already present: go on numbering
+            return _unique_ids(ids)
+    return ids
+
+
+def extra_json(df: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """Pack the given columns of ``df`` into one JSON object per row, skipping empty values.
+
+    Readers use this for fields that have no canonical column, so nothing read is dropped.
+    """
+    if not columns:
+        return pd.Series(pd.NA, index=df.index, dtype=STRING)
+    sub = df[columns]
+    out = []
+    for row in sub.itertuples(index=False, name=None):
+        d = {c: v for c, v in zip(columns, row) if v is not None and v is not pd.NA and v == v and v != ""}
+        out.append(json.dumps(d, ensure_ascii=False, sort_keys=True) if d else None)
+    return pd.Series(out, index=df.index, dtype=STRING)

@@ -1,0 +1,350 @@
+"""Normalizers shared by every reader: DOIs, document types, author names, countries, list fields.
+
+All functions work on whole columns (pandas Series or Arrow arrays) so that reading stays vectorized;
+any per-value Python work runs once per *distinct* value, not once per record.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .schema import LIST, STRING
+
+# ---------------------------------------------------------------------------------------------- lists
+
+
+def split_list(values: pd.Series, sep: str = ";", *, regex: bool = False) -> pd.Series:
+    """Split a text column into a ``list<string>`` column, stripping items and dropping empty ones."""
+    arr = _as_string_array(values)
+    if regex:
+        parts = pc.split_pattern_regex(arr, sep)
+    else:
+        parts = pc.split_pattern(arr, sep)
+    return list_series(clean_list_items(parts), values.index)
+
+
+def clean_list_items(parts: pa.Array) -> pa.Array:
+    """Strip whitespace from the items of a list array and drop empty items; null lists become empty."""
+    if isinstance(parts, pa.ChunkedArray):
+        parts = parts.combine_chunks()
+    parts = parts.fill_null(pa.scalar([], type=parts.type)) if parts.null_count else parts
+    offsets = parts.offsets
+    flat = pc.utf8_trim_whitespace(parts.flatten())
+    keep = pc.and_(pc.is_valid(flat), pc.not_equal(flat, ""))
+    keep = keep.fill_null(False)
+    if pc.all(keep).as_py() is not False and keep.null_count == 0 and pc.all(keep).as_py():
+        return pa.ListArray.from_arrays(offsets, flat)
+    # recompute offsets after dropping empty items
+    parent = pc.list_parent_indices(parts)
+    kept_parent = pc.filter(parent, keep)
+    counts = pc.value_counts(kept_parent)
+    n = len(parts)
+    import numpy as np
+    per_row = np.zeros(n, dtype=np.int32)
+    if len(counts):
+        idx = counts.field("values").to_numpy()
+        per_row[idx] = counts.field("counts").to_numpy()
+    new_offsets = pa.array(np.concatenate([[0], np.cumsum(per_row)]).astype(np.int32))
+    return pa.ListArray.from_arrays(new_offsets, pc.filter(flat, keep))
+
+
+def list_series(arr: pa.Array, index=None) -> pd.Series:
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    arr = arr.cast(pa.list_(pa.string()))
+    return pd.Series(pd.arrays.ArrowExtensionArray(arr), index=index, dtype=LIST)
+
+
+def _as_string_array(values) -> pa.Array:
+    if isinstance(values, pd.Series):
+        values = values.astype(STRING).array
+        arr = values._pa_array if hasattr(values, "_pa_array") else pa.array(values)
+    else:
+        arr = values
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.string())
+
+
+def map_list_values(values: pd.Series, func) -> pd.Series:
+    """Apply ``func`` (str -> str or None) to every item of a list column, once per distinct item."""
+    arr = values.array._pa_array.combine_chunks() if isinstance(values.dtype, pd.ArrowDtype) \
+        else pa.array(values.tolist(), type=pa.list_(pa.string()))
+    arr = arr.fill_null(pa.scalar([], type=arr.type)) if arr.null_count else arr
+    flat = arr.flatten()
+    uniques = pc.unique(flat)
+    mapped = pa.array([func(u) for u in uniques.to_pylist()], type=pa.string())
+    new_flat = pc.take(mapped, pc.index_in(flat, value_set=uniques))
+    rebuilt = pa.ListArray.from_arrays(arr.offsets, new_flat)
+    return list_series(clean_list_items(rebuilt), values.index)
+
+
+# ----------------------------------------------------------------------------------------------- DOIs
+
+_DOI_PREFIX = r"^\s*(?:https?://)?(?:dx\.)?(?:doi\.org/|doi:\s*|doi\s+)"
+
+
+def normalize_doi(values: pd.Series) -> pd.Series:
+    """Lower-case DOIs without resolver prefixes; NA for values that are not DOIs (no ``10.`` prefix)."""
+    s = values.astype(STRING).str.strip()
+    s = s.str.replace(_DOI_PREFIX, "", regex=True, case=False).str.lower()
+    # some exports list several DOIs ("10.x/1; 10.x/2"): the first one is the record's
+    s = s.str.split(r"[;\s]\s*", n=1, regex=True).str[0]
+    s = s.str.rstrip(".,")
+    return s.where(s.str.startswith("10.").fillna(False)).astype(STRING)
+
+
+# ------------------------------------------------------------------------------------ document types
+
+DOC_TYPES = ("article", "review", "conference_paper", "book", "book_chapter", "editorial", "letter",
+             "note", "erratum", "retraction", "preprint", "data_paper", "other")
+
+_DOC_TYPE_MAP = {
+    # Scopus
+    "article": "article", "review": "review", "conference paper": "conference_paper",
+    "conference review": "conference_paper", "book": "book", "book chapter": "book_chapter",
+    "editorial": "editorial", "letter": "letter", "note": "note", "erratum": "erratum",
+    "short survey": "review", "data paper": "data_paper", "retracted": "retraction",
+    "article in press": "article", "undefined": "other", "business article": "article",
+    # Web of Science
+    "proceedings paper": "conference_paper", "meeting abstract": "conference_paper",
+    "early access": "article", "editorial material": "editorial", "correction": "erratum",
+    "book review": "other", "retracted publication": "retraction", "retraction": "retraction",
+    "news item": "other", "biographical-item": "other", "reprint": "article", "data paper": "data_paper",
+    "software review": "other", "correction, addition": "erratum",
+    # PubMed publication types (PT)
+    "journal article": "article", "systematic review": "review", "meta-analysis": "review",
+    "scoping review": "review", "comment": "letter", "preprint": "preprint",
+    "published erratum": "erratum", "retraction of publication": "retraction",
+    "congress": "conference_paper", "clinical trial": "article", "randomized controlled trial": "article",
+    "case reports": "article", "comparative study": "article", "observational study": "article",
+    "multicenter study": "article", "clinical study": "article", "evaluation study": "article",
+    "validation study": "article", "practice guideline": "other", "guideline": "other",
+    "consensus development conference": "conference_paper", "news": "other",
+    "historical article": "article", "introductory journal article": "article",
+    "dataset": "data_paper",
+    # RIS TY tags
+    "jour": "article", "ejour": "article", "conf": "conference_paper", "cpaper": "conference_paper",
+    "chap": "book_chapter", "echap": "book_chapter", "ebook": "book", "edbook": "book", "news": "other",
+    "gen": "other", "rprt": "other", "thes": "other", "ser": "other", "data": "data_paper",
+    "inpr": "article", "abst": "other", "mgzn": "article", "elec": "other",
+    # BibTeX entry types
+    "inproceedings": "conference_paper", "proceedings": "conference_paper", "incollection": "book_chapter",
+    "inbook": "book_chapter", "misc": "other", "phdthesis": "other", "techreport": "other",
+    # OpenAlex / Crossref / Lens / Dimensions
+    "journal-article": "article", "proceedings-article": "conference_paper", "book-chapter": "book_chapter",
+    "posted-content": "preprint", "erratum ": "erratum", "paratext": "other", "dissertation": "other",
+    "monograph": "book", "edited_book": "book", "chapter": "book_chapter", "proceeding": "conference_paper",
+    "journal article": "article", "conference proceedings": "conference_paper", "book chapter ": "book_chapter",
+    "peer-review": "other", "report": "other", "standard": "other", "other": "other", "citation": "other",
+    "html": "other", "pdf": "other",
+}
+
+# a PubMed record lists several publication types; the most specific one names the record
+_PRIORITY = ("retraction", "erratum", "preprint", "review", "editorial", "letter", "conference_paper",
+             "data_paper", "book_chapter", "book", "note", "article", "other")
+
+
+@lru_cache(maxsize=None)
+def _doc_type_one(raw: str) -> str | None:
+    parts = [p.strip().lower() for p in re.split(r";|\|", raw) if p.strip()]
+    found = {_DOC_TYPE_MAP.get(p) for p in parts} - {None}
+    if not found:
+        for p in parts:  # "Journal Article; Research Support, N.I.H., Extramural" -> article
+            if "review" in p:
+                found.add("review")
+            elif "article" in p or "research support" in p:
+                found.add("article")
+            elif "conference" in p or "proceedings" in p:
+                found.add("conference_paper")
+    if not found:
+        return "other" if parts else None
+    return next(t for t in _PRIORITY if t in found)
+
+
+def normalize_doc_type(raw: pd.Series) -> pd.Series:
+    """Map raw document types (any database, ``; ``-joined lists allowed) onto :data:`DOC_TYPES`."""
+    raw = raw.astype(STRING)
+    uniques = raw.dropna().unique()
+    mapping = {u: _doc_type_one(u) for u in uniques}
+    return raw.map(mapping, na_action="ignore").astype(STRING)
+
+
+# ----------------------------------------------------------------------------------------- authors
+
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=None)
+def author_short(name: str) -> str | None:
+    """One author in bibliometrix's form: ``SURNAME INITIALS`` upper-case, no dots, no commas.
+
+    Accepts ``Merino J.`` / ``Merino J.A.`` (Scopus), ``Merino JA`` (PubMed ``AU``), ``Merino, J``
+    (WoS ``AU``), ``Merino, Jordi A.`` (full names), ``Eckardt J.-N.`` (hyphenated initials).
+    """
+    name = _SPACE.sub(" ", name.replace("\u00a0", " ")).strip().strip(",;")
+    if not name:
+        return None
+    if "," in name:
+        surname, _, given = name.partition(",")
+        given = given.strip()
+        if given and not _is_initials(given):
+            given = _initials_of(given)
+    else:
+        parts = name.rsplit(" ", 1)
+        if len(parts) == 2 and _is_initials(parts[1]):
+            surname, given = parts
+        else:
+            surname, given = name, ""
+    given = given.replace(".", "").replace(" ", "")
+    surname = surname.strip()
+    out = f"{surname} {given}".strip() if given else surname
+    return out.upper()
+
+
+_INITIALS = re.compile(r"^(?:[A-Z\u00C0-\u024F]{1,3}\.?(?:[ -]?[A-Z\u00C0-\u024F]{1,2}\.?)*)$")
+
+
+def _is_initials(text: str) -> bool:
+    t = text.replace(" ", "")
+    return bool(t) and bool(_INITIALS.match(t)) and (t.upper() == t)
+
+
+def _initials_of(given: str) -> str:
+    out = []
+    for word in re.split(r"[\s.]+", given):
+        if not word:
+            continue
+        if "-" in word:
+            out.append("-".join(w[:1] for w in word.split("-") if w))
+        else:
+            out.append(word[:1])
+    return "".join(out)
+
+
+def normalize_authors(values: pd.Series) -> pd.Series:
+    """Apply :func:`author_short` to every name of a list column."""
+    return map_list_values(values, author_short)
+
+
+# --------------------------------------------------------------------------------------- countries
+
+_ALIASES = {
+    "usa": "United States", "u.s.a": "United States", "us": "United States", "united states of america":
+    "United States", "uk": "United Kingdom", "u.k": "United Kingdom", "england": "United Kingdom",
+    "scotland": "United Kingdom", "wales": "United Kingdom", "north ireland": "United Kingdom",
+    "northern ireland": "United Kingdom", "great britain": "United Kingdom",
+    "peoples r china": "China", "people's republic of china": "China", "pr china": "China",
+    "p.r. china": "China", "p. r. china": "China", "china mainland": "China",
+    "south korea": "South Korea", "republic of korea": "South Korea", "korea": "South Korea",
+    "rep of korea": "South Korea", "korea, republic of": "South Korea",
+    "north korea": "North Korea", "taiwan": "Taiwan", "republic of china": "Taiwan",
+    "russia": "Russian Federation", "iran": "Iran", "turkey": "Türkiye", "turkiye": "Türkiye",
+    "czech republic": "Czechia", "vietnam": "Viet Nam", "viet nam": "Viet Nam",
+    "u arab emirates": "United Arab Emirates", "uae": "United Arab Emirates",
+    "bosnia & herceg": "Bosnia and Herzegovina", "bosnia and herzegovina": "Bosnia and Herzegovina",
+    "trinidad tobago": "Trinidad and Tobago", "papua n guinea": "Papua New Guinea",
+    "cote ivoire": "Côte d'Ivoire", "ivory coast": "Côte d'Ivoire", "macedonia": "North Macedonia",
+    "dem rep congo": "Congo, The Democratic Republic of the", "syria": "Syria",
+    "laos": "Laos", "moldova": "Moldova", "tanzania": "Tanzania", "bolivia": "Bolivia",
+    "venezuela": "Venezuela", "brunei": "Brunei Darussalam", "palestine": "Palestine, State of",
+    "vatican": "Holy See (Vatican City State)", "the netherlands": "Netherlands",
+    "holland": "Netherlands", "perú": "Peru", "brasil": "Brazil", "méxico": "Mexico",
+    "españa": "Spain", "deutschland": "Germany", "italia": "Italy", "hong kong": "Hong Kong",
+    "macau": "Macao", "micronesia": "Micronesia, Federated States of", "st lucia": "Saint Lucia",
+    "kosovo": "Kosovo", "eswatini": "Eswatini", "swaziland": "Eswatini", "cape verde": "Cabo Verde",
+    "burma": "Myanmar", "east timor": "Timor-Leste",
+}
+
+# US states and Canadian provinces as they end PubMed and WoS affiliations ("Boston, MA 02115, USA")
+_US_STATE = re.compile(r"^(?:[A-Z]{2})(?:\s+\d{5}(?:-\d{4})?)?$")
+
+
+@lru_cache(maxsize=1)
+def _country_table() -> tuple[dict[str, str], re.Pattern]:
+    import pycountry
+
+    table: dict[str, str] = {}
+    for c in pycountry.countries:
+        standard = getattr(c, "common_name", None) or c.name
+        for name in {c.name, getattr(c, "official_name", None), getattr(c, "common_name", None), standard}:
+            if name:
+                table[name.lower()] = standard
+    for alias, target in _ALIASES.items():
+        table[alias] = table.get(target.lower(), target)
+    names = sorted(table, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w])(" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.IGNORECASE)
+    return table, pattern
+
+
+_EMAIL = re.compile(r"\S+@\S+")
+_TRAILING = re.compile(r"[\s.;,]+$")
+
+
+@lru_cache(maxsize=200_000)
+def country_of(affiliation: str) -> str | None:
+    """The country named in one affiliation string, as a standard (pycountry) name, or None."""
+    table, pattern = _country_table()
+    text = _EMAIL.sub(" ", affiliation)
+    text = re.sub(r"\b(?:electronic address|e-mail|email)\s*:?", " ", text, flags=re.IGNORECASE)
+    text = _TRAILING.sub("", text)
+    last = text.rsplit(",", 1)[-1].strip()
+    last = re.sub(r"\b\d[\d\s-]*\b", " ", last).strip(" .")
+    hit = table.get(last.lower())
+    if hit:
+        return hit
+    if _US_STATE.match(text.rsplit(",", 1)[-1].strip()) and "," in text:
+        return "United States"
+    matches = pattern.findall(text)
+    if matches:
+        return table[matches[-1].lower()]
+    return None
+
+
+def countries_from_affiliations(affiliations: pd.Series) -> pd.Series:
+    """Unique standard country names per record, in order of first appearance, from its affiliations."""
+    mapped = map_list_values(affiliations, country_of)
+    arr = mapped.array._pa_array.combine_chunks()
+    # unique within each record, keeping order (lists are short; this is per distinct list)
+    uniques = pc.unique(arr)
+    deduped = pa.array([list(dict.fromkeys(v)) if v else [] for v in uniques.to_pylist()],
+                       type=pa.list_(pa.string()))
+    out = pc.take(deduped, pc.index_in(arr, value_set=uniques))
+    return list_series(out, affiliations.index)
+
+
+# -------------------------------------------------------------------------------------------- text
+
+
+def clean_text(values: pd.Series) -> pd.Series:
+    """Collapse runs of whitespace and strip; empty becomes NA."""
+    s = values.astype(STRING).str.replace(r"\s+", " ", regex=True).str.strip()
+    return s.mask(s == "")
+
+
+_NO_ABSTRACT = re.compile(r"^\s*\[?\s*no abstract available\s*\]?\s*\.?\s*$", re.IGNORECASE)
+
+
+def clean_abstract(values: pd.Series) -> pd.Series:
+    s = clean_text(values)
+    return s.mask(s.str.match(_NO_ABSTRACT.pattern, case=False).fillna(False))
+
+
+def parse_year(values: pd.Series) -> pd.Series:
+    """First four-digit year (1000-2099) in each value; NA when none."""
+    s = values.astype(STRING).str.extract(r"\b(1\d{3}|20\d{2})\b", expand=False)
+    return pd.to_numeric(s, errors="coerce").astype("Int64")
+
+
+def parse_count(values: pd.Series, *, empty_is_zero: bool) -> pd.Series:
+    """Citation counts: digits to Int64; empty to 0 (Scopus semantics) or NA (unknown)."""
+    s = values.astype(STRING).str.strip()
+    s = s.str.replace(",", "", regex=False)
+    out = pd.to_numeric(s.where(s.str.fullmatch(r"\d+").fillna(False)), errors="coerce").astype("Int64")
+    if empty_is_zero:
+        out = out.mask(s.isna() | (s == ""), 0)
+    return out

@@ -1,0 +1,191 @@
+"""The canonical record table: one row per record read from an export.
+
+Every reader maps its format onto these columns; :func:`conform` gives a frame the exact columns, order
+and dtypes, and :func:`validate` checks a frame once after reading. ``docs/data-dictionary.md`` documents
+each column; ``tests/test_schema.py`` checks that document and this module agree.
+
+Dtypes: text is ``string[pyarrow]``, lists of text are ``list<string>`` Arrow columns (vectorized with
+``pyarrow.compute``; ``Series.explode`` and ``Series.list`` work on them), counts are nullable ``Int64``.
+Unknown is missing (NA), never 0 or the empty string.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from .errors import SchemaError
+
+STRING = pd.StringDtype("pyarrow")
+LIST = pd.ArrowDtype(pa.list_(pa.string()))
+INT = pd.Int64Dtype()
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: object
+    description: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("record_id", STRING, "Stable unique identifier: `scopus:2-s2.0-…`, `pubmed:<PMID>`, `wos:WOS:…`, "
+           "`openalex:W…`, `lens:<lens id>`, `dimensions:pub.…`, `scholar:<hash>`, `ris:<hash>`; "
+           "a content hash when the export carries no identifier; `#2`, `#3` appended to repeats "
+           "inside one file."),
+    Column("database", STRING, "Where the record came from: scopus, pubmed, wos, lens, dimensions, openalex, "
+           "scholar (Google Scholar via Publish or Perish), crossref, embase, or another name taken from "
+           "a RIS `DB` tag; `unknown` when a generic RIS file does not say."),
+    Column("source_file", STRING, "Path of the export the record was read from, as given to `read`."),
+    Column("source_format", STRING, "Format detected from the content (see `bibtwin.formats`)."),
+    Column("source_record", INT, "1-based position of the record in its file (the row, entry or record)."),
+    Column("title", STRING, "Document title, whitespace collapsed."),
+    Column("abstract", STRING, "Abstract; NA when absent or when the database printed a placeholder "
+           "such as `[No abstract available]`."),
+    Column("year", INT, "Publication year (Scopus `Year`, PubMed year of `DP`, WoS `PY`, falling back to the "
+           "early-access year `EA` only when `PY` is empty). NA when unknown."),
+    Column("doi", STRING, "DOI, lower-case, without `https://doi.org/` or `doi:` prefixes."),
+    Column("pmid", STRING, "PubMed identifier (digits) when the export gives one."),
+    Column("eid", STRING, "Scopus EID (`2-s2.0-…`), also recovered from the Scopus record link."),
+    Column("wos_uid", STRING, "Web of Science accession number (`WOS:…`)."),
+    Column("journal", STRING, "Source title: journal, proceedings or book."),
+    Column("journal_abbrev", STRING, "Abbreviated source title (ISO / NLM / J9)."),
+    Column("issn", STRING, "ISSN(s), `; `-separated, as given."),
+    Column("volume", STRING, "Volume."),
+    Column("issue", STRING, "Issue."),
+    Column("pages", STRING, "Pages `start-end`, or the article number when there are no pages."),
+    Column("doc_type", STRING, "Normalized document type: article, review, conference_paper, book, "
+           "book_chapter, editorial, letter, note, erratum, retraction, preprint, data_paper, other."),
+    Column("doc_type_raw", STRING, "Document type exactly as exported (PubMed: all `PT` values, `; `-joined)."),
+    Column("language", STRING, "Language of the document as exported."),
+    Column("authors", LIST, "Authors in one form across databases: `SURNAME INITIALS` in upper case without "
+           "dots or commas (`MERINO J`, `ECKARDT J-N`), the form bibliometrix uses."),
+    Column("author_full_names", LIST, "Authors' full names as `Surname, Given names` when the export has them."),
+    Column("author_ids", LIST, "Database author identifiers (Scopus author IDs) in author order."),
+    Column("affiliations", LIST, "Affiliation strings, one per affiliation (not per author)."),
+    Column("countries", LIST, "Standard country names (pycountry common names) found in the affiliations, "
+           "unique, in order of first appearance."),
+    Column("corresponding_address", STRING, "Corresponding (reprint) author's address."),
+    Column("author_keywords", LIST, "Author keywords."),
+    Column("index_keywords", LIST, "Indexed keywords: Scopus Index Keywords, WoS Keywords Plus, OpenAlex concepts."),
+    Column("mesh_terms", LIST, "MeSH headings without the `*` major-topic marker (`Humans`, "
+           "`Colorectal Neoplasms/microbiology`)."),
+    Column("subject_categories", LIST, "Subject categories: WoS categories (`WC`), Scopus subject areas when known."),
+    Column("cited_by", INT, "Times cited in the database the record came from. NA where the database gives no "
+           "counts (PubMed); 0 where Scopus leaves `Cited by` empty."),
+    Column("references", LIST, "Cited references as exported."),
+    Column("open_access", STRING, "Open-access status as exported (e.g. `All Open Access; Gold Open Access`)."),
+    Column("funding", STRING, "Funding details and texts, `; `-joined."),
+    Column("publisher", STRING, "Publisher."),
+    Column("url", STRING, "Link to the record in its database."),
+    Column("extra", STRING, "Every field of the export that no column above holds, as a JSON object "
+           "(`{field name: value}`), so nothing read is dropped."),
+)
+
+COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+DTYPES: dict[str, object] = {c.name: c.dtype for c in COLUMNS}
+LIST_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.dtype == LIST)
+STRING_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.dtype == STRING)
+INT_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.dtype == INT)
+REQUIRED: tuple[str, ...] = ("record_id", "database", "source_file", "source_format", "source_record")
+
+
+def _to_list_array(values, n: int) -> pa.Array:
+    """Turn a column of lists (python lists, Arrow lists, or NA) into ``list<string>``."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.ArrowDtype):
+        arr = pa.chunked_array(values.array._pa_array.chunks if hasattr(values.array, "_pa_array")
+                               else [pa.array(values.array)]).combine_chunks()
+        if arr.type == pa.list_(pa.string()):
+            return _fill_null_lists(arr)
+        if pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type):
+            return _fill_null_lists(arr.cast(pa.list_(pa.string())))
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        return _fill_null_lists(arr.cast(pa.list_(pa.string())))
+    cleaned = []
+    for v in values:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+            cleaned.append([])
+        elif isinstance(v, str):
+            cleaned.append([v])
+        else:
+            cleaned.append([str(x) for x in v if x is not None and x is not pd.NA and str(x) != ""])
+    return pa.array(cleaned, type=pa.list_(pa.string()))
+
+
+def _fill_null_lists(arr: pa.Array) -> pa.Array:
+    """Null lists become empty lists: a record with no keywords has an empty list."""
+    import pyarrow.compute as pc
+    if arr.null_count == 0:
+        return arr
+    empty = pa.array([[]] * len(arr), type=arr.type)
+    return pc.if_else(pc.is_null(arr), empty, arr)
+
+
+def conform(df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` with exactly the canonical columns, in order, with canonical dtypes.
+
+    Missing columns are added as NA (empty lists for list columns); columns outside the schema raise
+    :class:`SchemaError`, since a reader must put such fields in ``extra``.
+    """
+    unknown = [c for c in df.columns if c not in DTYPES]
+    if unknown:
+        raise SchemaError(f"columns outside the canonical schema: {unknown}; put them in 'extra'")
+    n = len(df)
+    out = {}
+    for col in COLUMNS:
+        if col.name in df.columns:
+            values = df[col.name]
+        else:
+            values = None
+        if col.dtype == LIST:
+            arr = _to_list_array(values if values is not None else [None] * n, n)
+            out[col.name] = pd.Series(pd.arrays.ArrowExtensionArray(arr), index=df.index)
+        elif col.dtype == INT:
+            if values is None:
+                out[col.name] = pd.Series(pd.NA, index=df.index, dtype=INT)
+            else:
+                out[col.name] = pd.to_numeric(values, errors="raise").astype(INT) \
+                    if values.dtype != INT else values
+        else:
+            if values is None:
+                out[col.name] = pd.Series(pd.NA, index=df.index, dtype=STRING)
+            else:
+                s = values.astype(STRING)
+                # the empty string and whitespace are "unknown"
+                s = s.str.strip()
+                out[col.name] = s.mask(s == "")
+    result = pd.DataFrame(out, index=df.index).reset_index(drop=True)
+    return result
+
+
+def empty_frame() -> pd.DataFrame:
+    """A canonical table with no rows."""
+    return conform(pd.DataFrame({c: [] for c in REQUIRED}))
+
+
+def validate(df: pd.DataFrame) -> pd.DataFrame:
+    """Check that ``df`` follows the canonical schema; return it unchanged or raise :class:`SchemaError`."""
+    if tuple(df.columns) != COLUMN_NAMES:
+        missing = [c for c in COLUMN_NAMES if c not in df.columns]
+        extra = [c for c in df.columns if c not in DTYPES]
+        raise SchemaError(f"columns differ from the schema: missing {missing}, unexpected {extra}, "
+                          f"or out of order")
+    for col in COLUMNS:
+        if df[col.name].dtype != col.dtype:
+            raise SchemaError(f"column {col.name!r} has dtype {df[col.name].dtype}, expected {col.dtype}")
+    for name in REQUIRED:
+        if df[name].isna().any():
+            raise SchemaError(f"column {name!r} has missing values")
+    dup = df["record_id"].duplicated()
+    if dup.any():
+        raise SchemaError(f"record_id not unique: {df.loc[dup, 'record_id'].head(5).tolist()}")
+    years = df["year"].dropna()
+    if len(years) and ((years < 1000) | (years > 2100)).any():
+        raise SchemaError(f"implausible years: {sorted(set(years[(years < 1000) | (years > 2100)]))[:5]}")
+    cites = df["cited_by"].dropna()
+    if len(cites) and (cites < 0).any():
+        raise SchemaError("negative citation counts")
+    return df
