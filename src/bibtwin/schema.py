@@ -189,3 +189,19 @@ def validate(df: pd.DataFrame) -> pd.DataFrame:
     if len(cites) and (cites < 0).any():
         raise SchemaError("negative citation counts")
     return df
+
+
+def _dtype_label(dtype) -> str:
+    if dtype == LIST:
+        return "list<string>"
+    if dtype == INT:
+        return "Int64 (nullable)"
+    return "string"
+
+
+def data_dictionary_markdown() -> str:
+    """The table of ``docs/data-dictionary.md``, generated from :data:`COLUMNS` (a test keeps them equal)."""
+    lines = ["| column | dtype | meaning |", "|---|---|---|"]
+    for c in COLUMNS:
+        lines.append(f"| `{c.name}` | {_dtype_label(c.dtype)} | {c.description} |")
+    return "\n".join(lines) + "\n"

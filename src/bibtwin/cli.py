@@ -1,0 +1,114 @@
+"""The ``bibtwin`` command line. Errors about input print one or two lines, never a traceback."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__, paths
+from .errors import BibtwinError
+
+
+def _cmd_ingest(args) -> int:
+    from .ingest import ingest, write_ingest
+
+    result = ingest(args.paths, keep_going=args.keep_going, do_merge=not args.no_merge)
+    written = write_ingest(result, args.out)
+    totals = result.report()["totals"]
+    for rep in result.reports:
+        line = f"{rep.path}: {rep.format}, {rep.records_read} read, {rep.records_kept} kept"
+        if rep.rejected:
+            line += f", {len(rep.rejected)} rejected (see ingest_report.json)"
+        print(line)
+    for bad in result.failed:
+        print(f"{bad['path']}: FAILED: {bad['error']}", file=sys.stderr)
+    works = f", {totals['works']} works" if totals["works"] is not None else ""
+    print(f"{totals['records_kept']} records{works} -> {Path(args.out)} ({len(written)} files)")
+    return 1 if result.failed else 0
+
+
+def _cmd_merge(args) -> int:
+    import pandas as pd
+
+    from .merge import merge, write_outputs
+    from .schema import COLUMN_NAMES, conform
+
+    records = pd.read_parquet(args.records)
+    records = conform(records[[c for c in records.columns if c in COLUMN_NAMES]])
+    result = merge(records)
+    write_outputs(result, args.out)
+    print(f"{len(records)} records -> {len(result.works)} works -> {Path(args.out)}")
+    return 0
+
+
+def _cmd_demo(args) -> int:
+    from .demo import write_demo_corpus
+
+    counts = write_demo_corpus(args.out, n_records=args.records, seed=args.seed)
+    print(f"synthetic demo corpus -> {args.out}: {counts}")
+    return 0
+
+
+def _cmd_screening_sheet(args) -> int:
+    import pandas as pd
+
+    from .screening import load_decisions, write_screening_sheet
+
+    works = pd.read_parquet(Path(args.processed) / "works.parquet")
+    decisions = load_decisions(args.decisions, works) if Path(args.decisions).exists() else None
+    n = write_screening_sheet(works, decisions, args.out, stage=args.stage)
+    print(f"{n} works to screen -> {args.out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bibtwin", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--version", action="version", version=f"bibtwin {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="read exports (files or folders), merge them into works, write tables")
+    p.add_argument("paths", nargs="+", help="export files or folders of exports")
+    p.add_argument("--out", default=str(paths.PROCESSED), help="output folder (default: data/processed)")
+    p.add_argument("--no-merge", action="store_true", help="only read: write records.parquet and the report")
+    p.add_argument("--keep-going", action="store_true",
+                   help="list unreadable files in the report instead of stopping (exit status 1)")
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("merge", help="merge a records.parquet into unique works")
+    p.add_argument("--records", default=str(paths.PROCESSED / "records.parquet"))
+    p.add_argument("--out", default=str(paths.PROCESSED))
+    p.set_defaults(func=_cmd_merge)
+
+    p = sub.add_parser("demo", help="write a synthetic demo corpus (Scopus CSV, MEDLINE, WoS) with its truth")
+    p.add_argument("--records", type=int, default=1500, help="number of records in all (default 1500)")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--seed", type=int, default=20221, help="random seed (default 20221)")
+    p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("screening-sheet", help="export the works still to screen as a CSV to fill in")
+    p.add_argument("--processed", default=str(paths.PROCESSED), help="folder with works.parquet")
+    p.add_argument("--decisions", default=str(paths.SCREENING / "decisions.csv"))
+    p.add_argument("--stage", choices=["title_abstract", "full_text"], default=None)
+    p.add_argument("--out", default="screening-sheet.csv")
+    p.set_defaults(func=_cmd_screening_sheet)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except BibtwinError as exc:
+        print(f"bibtwin: error: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"bibtwin: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("bibtwin: interrupted; outputs left as they were", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

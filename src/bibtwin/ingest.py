@@ -1,0 +1,81 @@
+"""``bibtwin ingest``: read exports, merge them into works, write the processed tables atomically."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .atomic import publish
+from .errors import BibtwinError
+from .io import FileReport, expand_paths, load, _unique_ids
+from .schema import empty_frame, validate
+
+
+@dataclass
+class IngestResult:
+    records: pd.DataFrame
+    reports: list[FileReport]
+    failed: list[dict] = field(default_factory=list)
+    merged: object | None = None  # bibtwin.merge.MergeResult when merged
+
+    def report(self) -> dict:
+        files = [r.as_dict() for r in self.reports]
+        return {
+            "bibtwin_version": __version__,
+            "files": files,
+            "failed_files": self.failed,
+            "totals": {
+                "files": len(files) + len(self.failed),
+                "records_read": sum(f["records_read"] for f in files),
+                "records_kept": sum(f["records_kept"] for f in files),
+                "records_rejected": sum(f["records_rejected"] for f in files),
+                "works": None if self.merged is None else int(len(self.merged.works)),
+            },
+        }
+
+
+def ingest(paths, *, keep_going: bool = False, do_merge: bool = True) -> IngestResult:
+    """Read every export in ``paths`` (files or folders) and, by default, merge them into works.
+
+    With ``keep_going`` a file that cannot be read is listed in the report's ``failed_files`` instead of
+    stopping the run; without it the first such file raises its :class:`~bibtwin.errors.ParseError`.
+    """
+    files = expand_paths(paths)
+    frames, reports, failed = [], [], []
+    for f in files:
+        try:
+            loaded = load(f)
+        except BibtwinError as exc:
+            if not keep_going:
+                raise
+            failed.append({"path": str(f), "error": str(exc), "error_type": type(exc).__name__})
+            continue
+        frames.append(loaded.records)
+        reports.append(loaded.report)
+    records = pd.concat(frames, ignore_index=True) if frames else empty_frame()
+    records["record_id"] = _unique_ids(records["record_id"])
+    records = validate(records)
+    result = IngestResult(records=records, reports=reports, failed=failed)
+    if do_merge and len(records):
+        from .merge import merge
+        result.merged = merge(records)
+    return result
+
+
+def write_ingest(result: IngestResult, out_dir) -> list[Path]:
+    """Write the processed tables of ``result`` into ``out_dir`` as one atomic step."""
+    out = Path(out_dir)
+    outputs: dict = {}
+    if result.merged is not None:
+        from .merge import output_writers
+        outputs.update(output_writers(result.merged, out))
+    else:
+        from .atomic import write_parquet  # noqa: F401  (same writer as merge's)
+        from .atomic import _parquet_writer
+        outputs[out / "records.parquet"] = _parquet_writer(result.records)
+    report = json.dumps(result.report(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    outputs[out / "ingest_report.json"] = lambda tmp: tmp.write_text(report, encoding="utf-8")
+    return publish(outputs)

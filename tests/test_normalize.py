@@ -1,0 +1,81 @@
+import pandas as pd
+import pytest
+
+from bibtwin import normalize as nz
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("10.1093/JAMIA/ocw079", "10.1093/jamia/ocw079"),
+    ("https://doi.org/10.1000/ABC", "10.1000/abc"),
+    ("http://dx.doi.org/10.31044/1684-5811", "10.31044/1684-5811"),
+    ("doi: 10.5/x.", "10.5/x"),
+    ("10.1/a; 10.1/b", "10.1/a"),
+    ("S0140-6736(20)30183-5", None),     # a publisher id, not a DOI
+    ("", None),
+    (None, None),
+])
+def test_normalize_doi(raw, expected):
+    out = nz.normalize_doi(pd.Series([raw], dtype="string")).tolist()[0]
+    assert (out if out is not pd.NA else None) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Merino J.", "MERINO J"), ("Merino J.A.", "MERINO JA"), ("Merino JA", "MERINO JA"),
+    ("Merino, J", "MERINO J"), ("Merino, Jordi A.", "MERINO JA"), ("Eckardt J.-N.", "ECKARDT J-N"),
+    ("van der Berg, Anne-Marie", "VAN DER BERG A-M"), ("Männistö S.", "MÄNNISTÖ S"),
+    ("Camargo Tavares, L.", "CAMARGO TAVARES L"), ("Loughlin SO", "LOUGHLIN SO"),
+    ("WHO", "WHO"), ("  ", None),
+])
+def test_author_short(raw, expected):
+    assert nz.author_short(raw) == expected
+
+
+@pytest.mark.parametrize("affiliation, country", [
+    ("Zhejiang Univ, Hangzhou, Peoples R China.", "China"),
+    ("Harvard Medical School, Boston, MA 02115, USA. x@y.edu", "United States"),
+    ("Dept of Medicine, Boston, MA, United States", "United States"),
+    ("Univ Oxford, Oxford OX3 7LF, England", "United Kingdom"),
+    ("National Taiwan University, Taipei, Taiwan", "Taiwan"),     # not China (bibliometrix's mistake)
+    ("Universidad Nacional, Lima, Perú", "Peru"),                  # accented spelling
+    ("Seoul Natl Univ, Seoul, South Korea", "South Korea"),
+    ("Yonsei University, Seoul, Republic of Korea", "South Korea"),
+    ("Karolinska Institutet, Stockholm, Sweden. Electronic address: a@b.se.", "Sweden"),
+    ("Institute of Something", None),
+])
+def test_country_of(affiliation, country):
+    assert nz.country_of(affiliation) == country
+
+
+def test_countries_unique_in_order():
+    s = pd.Series([["A, Paris, France", "B, Lyon, France", "C, Rome, Italy"], [], ["nowhere"]])
+    from bibtwin.schema import conform
+    df = conform(pd.DataFrame({"record_id": list("abc"), "affiliations": s}))
+    out = nz.countries_from_affiliations(df["affiliations"]).tolist()
+    assert out == [["France", "Italy"], [], []]
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Article", "article"), ("Review", "review"), ("Conference Paper", "conference_paper"),
+    ("Proceedings Paper", "conference_paper"), ("Editorial Material", "editorial"),
+    ("Journal Article; Review", "review"), ("Journal Article; Research Support, N.I.H., Extramural", "article"),
+    ("Article; Early Access", "article"), ("Erratum", "erratum"), ("JOUR", "article"),
+    ("journal-article", "article"), ("Something odd", "other"),
+])
+def test_doc_type(raw, expected):
+    assert nz.normalize_doc_type(pd.Series([raw])).tolist() == [expected]
+
+
+def test_counts_unknown_vs_zero():
+    s = pd.Series(["3", "", None, "1,204"], dtype="string")
+    assert nz.parse_count(s, empty_is_zero=True).tolist() == [3, 0, 0, 1204]
+    out = nz.parse_count(s, empty_is_zero=False)
+    assert out.isna().tolist() == [False, True, True, False]
+
+
+def test_split_list_drops_empty_items():
+    assert nz.split_list(pd.Series(["a; b;;c ", None, ""])).tolist() == [["a", "b", "c"], [], []]
+
+
+def test_clean_abstract_placeholder():
+    s = nz.clean_abstract(pd.Series(["[No abstract available]", " Real  text "]))
+    assert s.isna().tolist() == [True, False] and s.tolist()[1] == "Real text"

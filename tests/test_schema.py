@@ -1,0 +1,61 @@
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bibtwin.errors import SchemaError
+from bibtwin.schema import (COLUMN_NAMES, INT, LIST, STRING, conform, data_dictionary_markdown,
+                            empty_frame, validate)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_data_dictionary_matches_schema():
+    doc = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    start = doc.index("<!-- generated table: start -->\n") + len("<!-- generated table: start -->\n")
+    end = doc.index("<!-- generated table: end -->")
+    assert doc[start:end] == data_dictionary_markdown(), \
+        "docs/data-dictionary.md is out of date: regenerate the table from bibtwin.schema"
+
+
+def test_issue_columns_are_in_schema():
+    required = """record_id database source_file source_format title abstract year doi pmid eid wos_uid journal
+    journal_abbrev issn volume issue pages doc_type doc_type_raw language authors author_full_names
+    affiliations countries corresponding_address author_keywords index_keywords mesh_terms
+    subject_categories cited_by references open_access funding""".split()
+    assert set(required) <= set(COLUMN_NAMES)
+
+
+def test_conform_gives_canonical_dtypes_and_empty_lists():
+    df = conform(pd.DataFrame({"record_id": ["x:1", "x:2"], "database": ["scopus", "pubmed"],
+                               "source_file": ["f", "f"], "source_format": ["scopus_csv"] * 2,
+                               "source_record": [1, 2], "title": ["  A title ", ""],
+                               "authors": [["SMITH J"], None], "cited_by": [3, None]}))
+    validate(df)
+    assert df["title"].tolist()[0] == "A title"
+    assert df["title"].isna().tolist() == [False, True]       # empty means unknown
+    assert df["authors"].tolist()[1] == []                      # no authors: empty list
+    assert df["cited_by"].dtype == INT and df["cited_by"].isna().tolist() == [False, True]
+    assert df["mesh_terms"].dtype == LIST and df["doi"].dtype == STRING
+    assert df["authors"].list.len().tolist() == [1, 0]
+    assert df.explode("authors")["authors"].tolist()[0] == "SMITH J"
+
+
+def test_conform_refuses_unknown_columns():
+    with pytest.raises(SchemaError, match="extra"):
+        conform(pd.DataFrame({"record_id": ["a"], "Times Cited": ["3"]}))
+
+
+def test_validate_catches_duplicate_ids_and_bad_values():
+    base = {"database": ["x", "x"], "source_file": ["f", "f"], "source_format": ["f", "f"],
+            "source_record": [1, 2]}
+    with pytest.raises(SchemaError, match="not unique"):
+        validate(conform(pd.DataFrame({"record_id": ["a", "a"], **base})))
+    with pytest.raises(SchemaError, match="negative"):
+        validate(conform(pd.DataFrame({"record_id": ["a", "b"], "cited_by": [-1, 2], **base})))
+    with pytest.raises(SchemaError, match="years"):
+        validate(conform(pd.DataFrame({"record_id": ["a", "b"], "year": [20, 2020], **base})))
+
+
+def test_empty_frame_is_valid():
+    assert len(validate(empty_frame())) == 0
