@@ -11,6 +11,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name bibtwin --display-name "Python (bibtwin)" > /dev/null
 	@touch $(STAMP)
 
 ## help: list the targets
@@ -24,13 +25,21 @@ venv: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
+## figures: run the whole pipeline (ingest, merge, screening, indicators) on data/raw/demo and draw every figure
+figures: $(STAMP)
+	$(BIN)/bibtwin run $(RUN_ARGS)
+
+## lab: start JupyterLab on notebooks/ with the bibtwin kernel
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
 ## bench: print speed and memory figures (readers vs litstudy and bibliometrix, merge, scale)
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH)
 
 ## clean: remove generated outputs (data/processed, figures, reports), keep .venv
 clean:
 	rm -rf data/processed/* reports figures/*
 	@touch data/processed/.gitkeep figures/.gitkeep
 
-.PHONY: help venv test bench clean
+.PHONY: help venv test figures lab bench clean

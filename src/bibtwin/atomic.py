@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 
@@ -51,36 +52,38 @@ def write_json(dest, obj) -> Path:
     return write_text(dest, json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=True, default=str) + "\n")
 
 
-def write_csv(dest, df: pd.DataFrame) -> Path:
+def write_csv_to(path, df: pd.DataFrame) -> None:
     """CSV with list columns joined by ``; `` (for spreadsheets), ``\\n`` line endings, UTF-8."""
     out = df.copy()
     for col in out.columns:
-        if isinstance(out[col].dtype, pd.ArrowDtype) and pa.types.is_list(out[col].dtype.pyarrow_dtype):
-            out[col] = _join_lists(df[col])
-        elif out[col].dtype == object and out[col].map(lambda v: isinstance(v, (list, tuple))).any():
-            out[col] = out[col].map(lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-    return write_text(dest, out.to_csv(index=False, lineterminator="\n"))
+        dtype = out[col].dtype
+        if isinstance(dtype, pd.ArrowDtype) and pa.types.is_list(dtype.pyarrow_dtype):
+            arr = out[col].array._pa_array
+            out[col] = pd.Series(pc.binary_join(arr, "; ").to_pylist(), index=out.index, dtype="string")
+    Path(path).write_text(out.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
 
 
-def _join_lists(s: pd.Series) -> pd.Series:
-    import pyarrow.compute as pc
-    arr = s.array._pa_array
-    return pd.Series(pc.binary_join(arr, "; ").to_pylist(), index=s.index, dtype="string")
-
-
-def _write_parquet_to(path, df: pd.DataFrame) -> None:
-    table = pa.Table.from_pandas(df, preserve_index=False)
+def write_parquet_to(path, df: pd.DataFrame) -> None:
+    """Parquet without the pandas metadata: it names the pandas version (the bytes would change with an
+    upgrade) and pandas 3 cannot rebuild ``list<string>`` dtypes from it. Read back with
+    :func:`bibtwin.io.read_parquet`, which restores the canonical dtypes."""
+    table = pa.Table.from_pandas(df, preserve_index=False).replace_schema_metadata(None)
     pq.write_table(table, path, compression="zstd", write_statistics=True)
 
 
-def _parquet_writer(df: pd.DataFrame):
-    return lambda tmp: _write_parquet_to(tmp, df)
+def parquet_writer(df: pd.DataFrame):
+    return lambda tmp: write_parquet_to(tmp, df)
+
+
+def write_csv(dest, df: pd.DataFrame) -> Path:
+    with atomic_path(dest) as tmp:
+        write_csv_to(tmp, df)
+    return Path(dest)
 
 
 def write_parquet(dest, df: pd.DataFrame) -> Path:
-    """Parquet without volatile metadata, so the same table gives the same bytes."""
     with atomic_path(dest) as tmp:
-        _write_parquet_to(tmp, df)
+        write_parquet_to(tmp, df)
     return Path(dest)
 
 

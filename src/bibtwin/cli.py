@@ -28,12 +28,11 @@ def _cmd_ingest(args) -> int:
 
 
 def _cmd_merge(args) -> int:
-    import pandas as pd
-
+    from .io import read_parquet
     from .merge import merge, write_outputs
     from .schema import COLUMN_NAMES, conform
 
-    records = pd.read_parquet(args.records)
+    records = read_parquet(args.records)
     records = conform(records[[c for c in records.columns if c in COLUMN_NAMES]])
     result = merge(records)
     write_outputs(result, args.out)
@@ -50,14 +49,33 @@ def _cmd_demo(args) -> int:
 
 
 def _cmd_screening_sheet(args) -> int:
-    import pandas as pd
-
+    from .io import read_parquet
     from .screening import load_decisions, write_screening_sheet
 
-    works = pd.read_parquet(Path(args.processed) / "works.parquet")
+    works = read_parquet(Path(args.processed) / "works.parquet")
     decisions = load_decisions(args.decisions, works) if Path(args.decisions).exists() else None
     n = write_screening_sheet(works, decisions, args.out, stage=args.stage)
     print(f"{n} works to screen -> {args.out}")
+    return 0
+
+
+def _cmd_run(args) -> int:
+    from .pipeline import run
+
+    summary = run(args.config, raw=args.raw, force=args.force, only=args.only)
+    print(f"{len(summary.executed)} notebook(s) executed, {len(summary.skipped)} up to date, "
+          f"{summary.seconds:.1f} s; gallery: reports/index.html")
+    return 0
+
+
+def _cmd_fetch(args) -> int:
+    from .fetch.study import run_study
+
+    only = [db.strip() for db in args.only.split(",") if db.strip()] if args.only else None
+    for row in run_study(args.config, out=args.out, only=only, refresh=args.refresh):
+        note = f" ({row.notes})" if row.notes else ""
+        print(f"{row.database}: {row.count_saved} of {row.count_reported} records saved, "
+              f"{len(row.files)} file(s){note}")
     return 0
 
 
@@ -85,12 +103,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=20221, help="random seed (default 20221)")
     p.set_defaults(func=_cmd_demo)
 
+    p = sub.add_parser("fetch", help="run a study's queries on PubMed, Scopus and OpenAlex; save raw responses")
+    p.add_argument("--config", required=True, help="study config (e.g. config/dt-healthcare.yaml)")
+    p.add_argument("--out", default=str(paths.RAW), help="raw data folder; files go to OUT/<study> "
+                   "(default: data/raw)")
+    p.add_argument("--only", default=None, help="comma-separated subset: pubmed,scopus,openalex")
+    p.add_argument("--refresh", action="store_true", help="query again instead of resuming or reusing saved "
+                   "responses")
+    p.set_defaults(func=_cmd_fetch)
+
     p = sub.add_parser("screening-sheet", help="export the works still to screen as a CSV to fill in")
     p.add_argument("--processed", default=str(paths.PROCESSED), help="folder with works.parquet")
     p.add_argument("--decisions", default=str(paths.SCREENING / "decisions.csv"))
     p.add_argument("--stage", choices=["title_abstract", "full_text"], default=None)
     p.add_argument("--out", default="screening-sheet.csv")
     p.set_defaults(func=_cmd_screening_sheet)
+    p = sub.add_parser("run", help="execute the notebooks (incrementally) and write every figure")
+    p.add_argument("--config", default=None, help="run configuration (default: config/default.yaml)")
+    p.add_argument("--raw", default=None, help="folder of your own exports (overrides the config's raw)")
+    p.add_argument("--force", action="store_true", help="rerun every notebook even if up to date")
+    p.add_argument("--only", nargs="+", default=None, metavar="NOTEBOOK", help="run only these notebooks")
+    p.set_defaults(func=_cmd_run)
     return parser
 
 

@@ -8,10 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .atomic import publish
-from .errors import BibtwinError
-from .io import FileReport, expand_paths, load, _unique_ids
-from .schema import empty_frame, validate
+from .atomic import parquet_writer, publish
+from .io import FileReport, concat_records, load_files
 
 
 @dataclass
@@ -43,21 +41,8 @@ def ingest(paths, *, keep_going: bool = False, do_merge: bool = True) -> IngestR
     With ``keep_going`` a file that cannot be read is listed in the report's ``failed_files`` instead of
     stopping the run; without it the first such file raises its :class:`~bibtwin.errors.ParseError`.
     """
-    files = expand_paths(paths)
-    frames, reports, failed = [], [], []
-    for f in files:
-        try:
-            loaded = load(f)
-        except BibtwinError as exc:
-            if not keep_going:
-                raise
-            failed.append({"path": str(f), "error": str(exc), "error_type": type(exc).__name__})
-            continue
-        frames.append(loaded.records)
-        reports.append(loaded.report)
-    records = pd.concat(frames, ignore_index=True) if frames else empty_frame()
-    records["record_id"] = _unique_ids(records["record_id"])
-    records = validate(records)
+    frames, reports, failed = load_files(paths, keep_going=keep_going)
+    records = concat_records(frames)
     result = IngestResult(records=records, reports=reports, failed=failed)
     if do_merge and len(records):
         from .merge import merge
@@ -73,9 +58,7 @@ def write_ingest(result: IngestResult, out_dir) -> list[Path]:
         from .merge import output_writers
         outputs.update(output_writers(result.merged, out))
     else:
-        from .atomic import write_parquet  # noqa: F401  (same writer as merge's)
-        from .atomic import _parquet_writer
-        outputs[out / "records.parquet"] = _parquet_writer(result.records)
+        outputs[out / "records.parquet"] = parquet_writer(result.records)
     report = json.dumps(result.report(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     outputs[out / "ingest_report.json"] = lambda tmp: tmp.write_text(report, encoding="utf-8")
     return publish(outputs)

@@ -67,8 +67,10 @@ def load(path, format: str | None = None) -> Loaded:
         raise ParseError(path, f"unknown format name {fmt!r}",
                          expected="one of " + ", ".join(known_formats()), found=fmt) from None
     result: ReaderResult = module.parse(text, fmt)
+    encoding = text.encoding
+    del text  # the decoded text is twice the file's size (UCS-2): free it before finish() copies columns
     records = finish(result.records, source_file=str(path), source_format=fmt)
-    report = FileReport(path=str(path), format=fmt, encoding=text.encoding,
+    report = FileReport(path=str(path), format=fmt, encoding=encoding,
                         records_read=result.n_read, records_kept=len(records),
                         rejected=[r.as_dict() for r in result.rejected], warnings=list(result.warnings))
     return Loaded(records, report)
@@ -77,53 +79,92 @@ def load(path, format: str | None = None) -> Loaded:
 def read(path, format: str | None = None) -> pd.DataFrame:
     """Read one export (format detected from its content) into the canonical record table.
 
-    Rejected records, if any, are reported with a warning; use :func:`load` to get them.
+    Rejected records and reader warnings (such as a last record cut off but kept) are reported with
+    :mod:`warnings`; use :func:`load` to get them as data.
     """
     loaded = load(path, format)
     if loaded.report.rejected:
         reasons = "; ".join(f"record {r['source_record']}: {r['reason']}" for r in loaded.report.rejected[:3])
         warnings.warn(f"{path}: {len(loaded.report.rejected)} record(s) rejected ({reasons})", stacklevel=2)
+    for message in loaded.report.warnings:
+        warnings.warn(f"{path}: {message}", stacklevel=2)
     return loaded.records
 
 
 def expand_paths(paths_or_folder) -> list[Path]:
-    """Files named, and the files inside folders named (recursively, sorted, hidden files skipped)."""
+    """Files named, and the files inside folders named (recursively, sorted; hidden files and
+    documentation such as ``README.md`` skipped)."""
+    return [p for p, _ in discover(paths_or_folder)]
+
+
+_NOT_EXPORTS = {".md", ".txt.md", ".yaml", ".yml", ".py", ".ipynb", ".pdf", ".png", ".svg", ".parquet"}
+
+
+def discover(paths_or_folder) -> list[tuple[Path, bool]]:
+    """``(file, named)`` pairs: ``named`` is True for a file given explicitly, False for one found in a
+    folder (a folder may hold other files beside exports; those are skipped, not errors)."""
     if isinstance(paths_or_folder, (str, Path)):
         paths_or_folder = [paths_or_folder]
-    files: list[Path] = []
+    found: dict[Path, bool] = {}
     for p in map(Path, paths_or_folder):
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file()
-                                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                                and f.suffix.lower() not in {".md", ".json", ".yaml", ".yml"}
-                                or (f.is_file() and f.suffix.lower() == ".json"
-                                    and _looks_like_export_json(f))))
-        elif p.exists():
-            files.append(p)
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p).parts
+                if f.is_file() and not any(part.startswith(".") for part in rel) \
+                        and f.suffix.lower() not in _NOT_EXPORTS:
+                    found.setdefault(f, False)
+        elif p.is_file():
+            found[p] = True
         else:
             raise FileNotFoundError(f"{p}: no such file or folder")
-    return sorted(dict.fromkeys(files))
+    return sorted(found.items())
 
 
-def _looks_like_export_json(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        head = fh.read(4096)
-    return b"openalex.org" in head
+def load_files(paths_or_folder, *, keep_going: bool = False):
+    """Load every export named or found in folders.
+
+    Returns ``(frames, reports, failed)``. A file found inside a folder that is not an export (notes, a
+    truth table, screening decisions) is skipped and listed in ``reports`` with format ``skipped``; a file
+    named explicitly must be an export. With ``keep_going``, files that fail to parse are listed in
+    ``failed`` instead of raising.
+    """
+    from .errors import BibtwinError
+
+    frames, reports, failed = [], [], []
+    for f, named in discover(paths_or_folder):
+        try:
+            loaded = load(f)
+        except UnknownFormatError as exc:
+            if named:
+                raise
+            reports.append(FileReport(path=str(f), format="skipped", encoding="", records_read=0,
+                                      records_kept=0, warnings=[f"not an export: {exc.message}"]))
+            continue
+        except BibtwinError as exc:
+            if not keep_going:
+                raise
+            failed.append({"path": str(f), "error": str(exc), "error_type": type(exc).__name__})
+            continue
+        frames.append(loaded.records)
+        reports.append(loaded.report)
+    return frames, reports, failed
+
+
+def concat_records(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """One canonical table from several files' tables, record ids kept unique across files."""
+    from .schema import empty_frame
+
+    if not frames:
+        return empty_frame()
+    records = pd.concat(frames, ignore_index=True)
+    records["record_id"] = _unique_ids(records["record_id"])
+    return validate(records)
 
 
 def load_many(paths_or_folder) -> tuple[pd.DataFrame, list[FileReport]]:
-    files = expand_paths(paths_or_folder)
-    frames, reports = [], []
-    for f in files:
-        loaded = load(f)
-        frames.append(loaded.records)
-        reports.append(loaded.report)
-    if not frames:
-        from .schema import empty_frame
-        return empty_frame(), reports
-    records = pd.concat(frames, ignore_index=True)
-    records["record_id"] = _unique_ids(records["record_id"])
-    return validate(records), reports
+    """Read several exports; return the canonical table and one report per file."""
+    frames, reports, _ = load_files(paths_or_folder)
+    return concat_records(frames), reports
 
 
 def read_many(paths_or_folder) -> pd.DataFrame:
@@ -185,12 +226,19 @@ def _fill_record_ids(df: pd.DataFrame) -> pd.Series:
         sub = df.loc[missing]
         key = (sub["title"].fillna("").str.lower() + "|" + sub["year"].astype(STRING).fillna("") + "|"
                + sub["doi"].fillna("") + "|" + sub["journal"].fillna("").str.lower() + "|"
-               + sub["authors"].list.join(";").astype(STRING).fillna("") if len(sub) else sub["title"])
+               + _joined_authors(sub["authors"]) if len(sub) else sub["title"])
         hashed = [hashlib.sha1(k.encode("utf-8")).hexdigest()[:16] for k in key.tolist()]
         prefix = sub["database"].fillna("unknown")
         ids = ids.copy()
         ids.loc[missing] = (prefix + ":h" + pd.Series(hashed, index=sub.index, dtype=STRING)).values
     return _unique_ids(ids)
+
+
+def _joined_authors(authors: pd.Series) -> pd.Series:
+    """Authors ``;``-joined per record (pandas' list accessor has no ``join``: Arrow does it)."""
+    import pyarrow.compute as pc
+    joined = pc.binary_join(authors.array._pa_array, ";")
+    return pd.Series(pd.arrays.ArrowExtensionArray(joined), index=authors.index).astype(STRING).fillna("")
 
 
 def _unique_ids(ids: pd.Series) -> pd.Series:
@@ -217,3 +265,29 @@ def extra_json(df: pd.DataFrame, columns: list[str]) -> pd.Series:
         d = {c: v for c, v in zip(columns, row) if v is not None and v is not pd.NA and v == v and v != ""}
         out.append(json.dumps(d, ensure_ascii=False, sort_keys=True) if d else None)
     return pd.Series(out, index=df.index, dtype=STRING)
+
+
+def read_parquet(path, columns: list[str] | None = None) -> pd.DataFrame:
+    """Read a table bibtwin wrote (``records.parquet``, ``works.parquet``) with canonical dtypes:
+    text as ``string[pyarrow]``, lists as ``list<string>``, integers as nullable ``Int64``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .schema import INT, LIST
+
+    table = pq.read_table(path, columns=columns)
+
+    def mapper(t: pa.DataType):
+        if pa.types.is_list(t) or pa.types.is_large_list(t):
+            return LIST if pa.types.is_string(t.value_type) else pd.ArrowDtype(t)
+        if pa.types.is_string(t) or pa.types.is_large_string(t):
+            return STRING
+        if pa.types.is_integer(t):
+            return INT
+        if pa.types.is_boolean(t):
+            return pd.BooleanDtype()
+        if pa.types.is_floating(t):
+            return pd.Float64Dtype()
+        return None
+
+    return table.to_pandas(types_mapper=mapper)

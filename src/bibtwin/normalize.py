@@ -333,9 +333,17 @@ def unique_within_lists(arr) -> pa.Array:
 # -------------------------------------------------------------------------------------------- text
 
 
+_WHITESPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())  # what Python's \s matches
+# Runs of whitespace other than one plain space; replacing only those gives the same text as
+# re.sub(r"\s+", " ", text). Spelled out because pandas sends "\s" patterns through Python's re one value
+# at a time (RE2's \s is ASCII-only), which took 13 s of 20 s reading 70,100 Scopus rows; and matching
+# only the runs to change keeps RE2 from replacing every single space (1.9 s -> 0.1 s on 14,000 abstracts).
+_WHITESPACE_TO_COLLAPSE = f"[{_WHITESPACE}]*(?:[{_WHITESPACE.replace(' ', '')}]|  )[{_WHITESPACE}]*"
+
+
 def clean_text(values: pd.Series) -> pd.Series:
     """Collapse runs of whitespace and strip; empty becomes NA."""
-    s = values.astype(STRING).str.replace(r"\s+", " ", regex=True).str.strip()
+    s = values.astype(STRING).str.replace(_WHITESPACE_TO_COLLAPSE, " ", regex=True).str.strip()
     return s.mask(s == "")
 
 

@@ -37,7 +37,8 @@ def decode(data: bytes, path) -> Text:
     Raises :class:`EmptyFileError` for an empty file and :class:`EncodingError` for binary content.
     """
     path = str(path)
-    if not data.strip():
+    # isspace() stops at the first non-blank byte; strip() would copy the whole file to find out
+    if not data or data.isspace():
         raise EmptyFileError(path, "the file is empty", expected="a bibliographic export",
                              found=f"{len(data)} bytes of whitespace" if data else "0 bytes")
     encoding = None
@@ -87,7 +88,7 @@ def decode(data: bytes, path) -> Text:
                             expected="text", found=f"{controls} control characters, first at offset {first}")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    if not text or text.isspace():
         raise EmptyFileError(path, "the file has no text", expected="a bibliographic export",
                              found="only whitespace")
     return Text(text=text, encoding=encoding, path=path)

@@ -1,105 +1,138 @@
 """The structure PubMed MEDLINE and Web of Science plain text share: a tag, its value, continuation lines.
 
 A *field* is one tag line plus the indented lines that continue it (6 spaces in MEDLINE, 3 in WoS).
-:func:`split_fields` cuts a whole file into fields with one C-level regex split, so that everything after it
-works on Arrow arrays with one row per field: a file of a million records is a few tens of millions of
-fields, and no step below loops over them in Python. The readers decide which field belongs to which
-record (MEDLINE: blank-line separated blocks; WoS: ``ER`` closes a record) and then pull columns out with
-:func:`values_per_record`, :func:`joined_per_record` and :func:`extra_per_record`.
+:func:`split_fields` cuts a whole file into lines and fields with Arrow kernels (no Python loop over lines):
+a file of a million records is tens of millions of lines, so everything here works on whole arrays with one
+row per line or per field. The readers decide which field belongs to which record (MEDLINE: blank-line
+separated blocks; WoS: ``ER`` closes a record) and then pull columns out with :func:`values_per_record`,
+:func:`first_of`, :func:`join_lists` and :func:`extra_per_record`.
 
-Continuation lines mean two different things: a wrapped line of running text (a title, an abstract, WoS
-``DE`` keywords) or the next item of a list (WoS ``AU``, ``C1``, ``CR``: one author, address or reference
-per line). Values keep the raw ``\\n   `` so each reader chooses per tag: :func:`unwrap` joins with a
-space, :func:`explode_items` splits into items.
+Continuation lines mean two things: a wrapped line of running text (a title, an abstract, WoS ``DE``
+keywords) or the next item of a list (WoS ``AU``, ``C1``, ``CR``: one author, address or reference per
+line). :class:`Fields` keeps both readings: ``items`` (one list item per line) and ``text`` (lines joined
+with a space).
 """
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-
-# a newline NOT followed by an indented non-blank line ends a field
-_FIELD_END = re.compile(r"\n(?![ \t]+\S)")
-# the line break and indentation between a line and its continuation (trailing blanks included)
-CONTINUATION = r"[ \t]*\n[ \t]+"
 
 
 @dataclass(frozen=True)
 class Fields:
-    """One row per field (tag line with its continuation lines), in file order."""
+    """One row per field (a tag line with its continuation lines, or a blank line), in file order."""
     line: np.ndarray        # 1-based line where the field starts
-    tag: pa.Array           # the tag (``AU``, ``PMID``); null for blank or unparsable chunks
-    value: pa.Array         # the raw value, continuation lines still ``\\n``-separated
+    tag: pa.Array           # the tag (``AU``, ``PMID``); null for a blank or unparsable line
+    items: pa.ListArray     # the value's lines, trimmed: the tag line's value, then each continuation line
+    text: pa.Array          # the value with its lines joined by one space
     blank: np.ndarray       # bool: a blank line (separates MEDLINE records)
-    raw: pa.Array           # the chunk as written, for error messages
+    head: pa.Array          # the field's first line as written, for error messages
 
     def __len__(self) -> int:
         return len(self.line)
 
 
-def split_fields(text: str, tag_pattern: str) -> Fields:
-    """Cut ``text`` (``\\n`` line endings) into fields; ``tag_pattern`` is an RE2 pattern with the named
-    groups ``tag`` and ``value``, matched against each field with ``(?s)`` so values span lines."""
-    chunks = pa.array(_FIELD_END.split(text), type=pa.large_string())
-    newlines = pc.count_substring(chunks, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
-    line = np.ones(len(chunks), dtype=np.int64)
-    line[1:] += np.cumsum(newlines[:-1] + 1)
-    parts = pc.extract_regex(chunks, "(?s)" + tag_pattern)
-    tag = pc.if_else(parts.is_valid(), parts.field("tag"), pa.scalar(None, pa.large_string()))
-    tag = pc.utf8_trim_whitespace(tag)
-    value = pc.if_else(parts.is_valid(), parts.field("value"), pa.scalar(None, pa.large_string()))
-    value = pc.utf8_rtrim_whitespace(pc.utf8_ltrim(value, characters=" \t"))
-    blank = pc.equal(pc.utf8_trim_whitespace(chunks), "").to_numpy(zero_copy_only=False)
-    return Fields(line=line, tag=tag, value=value, blank=blank, raw=chunks)
+def _lines(text: str) -> pa.Array:
+    """The lines of ``text`` as an Arrow array, built straight from the UTF-8 bytes (each line keeps its
+    ``\\n``; callers trim)."""
+    data = text.encode("utf-8")
+    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    ends_with_newline = bool(len(newlines)) and newlines[-1] == len(data) - 1
+    offsets = np.empty(len(newlines) + (1 if ends_with_newline else 2), dtype=np.int64)
+    offsets[0] = 0
+    offsets[1:1 + len(newlines)] = newlines + 1
+    offsets[-1] = len(data)
+    return pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data))
 
 
-def unwrap(values: pa.Array) -> pa.Array:
-    """Join continuation lines with one space (running text)."""
-    return pc.replace_substring_regex(values, CONTINUATION, " ")
+def split_fields(text: str, *, head_pattern: str, tag_width: int, value_start: int) -> Fields:
+    """Cut ``text`` (``\\n`` line endings) into fields.
+
+    A line is a continuation when it starts with a space or tab and is not blank; any other non-blank line
+    starts a field and is a tag line when its first ``value_start`` characters match the RE2
+    ``head_pattern``; its tag is the first ``tag_width`` characters (stripped) and its value what follows
+    ``value_start``.
+    """
+    raw = _lines(text)
+    lines = pc.utf8_trim_whitespace(raw)
+    blank = pc.equal(pc.binary_length(lines), 0).to_numpy(zero_copy_only=False)
+    # byte slices: tags are ASCII, and slicing bytes does not scan the (long) values
+    first_byte = pc.binary_slice(raw.cast(pa.large_binary()), 0, 1)
+    indented = pc.is_in(first_byte, value_set=pa.array([b" ", b"\t"], pa.large_binary()))
+    continuation = indented.to_numpy(zero_copy_only=False) & ~blank
+    continuation[:1] = False            # nothing to continue before the first line
+    starts = np.flatnonzero(~continuation)
+    heads = lines.take(pa.array(starts))
+    head_bytes = heads.cast(pa.large_binary())
+    is_tag = pc.match_substring_regex(pc.binary_slice(head_bytes, 0, value_start), head_pattern)
+    tag = pc.if_else(is_tag, pc.binary_slice(head_bytes, 0, tag_width), pa.scalar(None, pa.large_binary()))
+    tag = pc.utf8_trim_whitespace(tag.cast(pa.large_string()))
+    longest = pc.max(pc.binary_length(head_bytes)).as_py() or 0
+    head_values = pc.utf8_ltrim_whitespace(pc.binary_slice(head_bytes, value_start, max(longest, value_start))
+                                           .cast(pa.large_string()))
+    parts = pc.replace_with_mask(lines, pa.array(~continuation), head_values)
+    offsets = np.append(starts, len(lines)).astype(np.int64)
+    items = pa.LargeListArray.from_arrays(pa.array(offsets), parts)
+    return Fields(line=starts + 1, tag=tag.cast(pa.string()), items=items,
+                  text=pc.binary_join(items, pa.scalar(" ", lines.type)), blank=blank[starts], head=heads)
 
 
-def explode_items(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """Split each value at its continuation lines (one item per line); returns the items and, for each
-    item, the index of the value it came from."""
-    lists = pc.split_pattern_regex(values, CONTINUATION)
-    return pc.utf8_trim_whitespace(pc.list_flatten(lists)), \
-        pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+class TagIndex:
+    """Where each tag occurs among the fields of records (computed once; selecting a tag is then a numpy
+    comparison on small integer codes instead of a string kernel over every field)."""
+
+    def __init__(self, record: np.ndarray, tags: pa.Array):
+        encoded = pc.dictionary_encode(tags)
+        self.codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        self.codes = np.where(record >= 0, self.codes, -1)
+        self.names = {name: i for i, name in enumerate(encoded.dictionary.to_pylist())}
+        self.record = record
+
+    def mask(self, wanted) -> np.ndarray:
+        codes = [self.names[t] for t in wanted if t in self.names]
+        if not codes:
+            return np.zeros(len(self.codes), dtype=bool)
+        if len(codes) == 1:
+            return self.codes == codes[0]
+        return np.isin(self.codes, codes)
+
+    def present(self) -> set[str]:
+        used = np.unique(self.codes[self.codes >= 0])
+        names = {i: n for n, i in self.names.items()}
+        return {names[i] for i in used}
+
+
+def values_per_record(index: TagIndex, fields: Fields, wanted, n_records: int, *,
+                      items: bool = False) -> pa.ListArray:
+    """The values of the ``wanted`` tags per record, in file order; with ``items`` every line of a field is
+    its own item (WoS author, address and reference lists), otherwise a field is one value."""
+    mask = index.mask(wanted)
+    rec = index.record[mask]
+    if items:
+        lists = fields.items.filter(pa.array(mask))
+        parent = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+        return list_from_sorted(rec[parent], pc.list_flatten(lists), n_records)
+    return list_from_sorted(rec, fields.text.filter(pa.array(mask)), n_records)
 
 
 def list_from_sorted(record: np.ndarray, values: pa.Array, n_records: int) -> pa.ListArray:
-    """A ``list<string>`` per record from values whose record numbers are sorted (file order)."""
+    """A ``list<string>`` per record from values whose record numbers are sorted (file order); empty
+    values are dropped, so an empty tag gives no item rather than ``""``."""
+    values = values.cast(pa.string())
+    if len(values):
+        keep = pc.and_(pc.is_valid(values), pc.not_equal(values, "")).fill_null(False)
+        if not pc.all(keep).as_py():
+            keep_np = keep.to_numpy(zero_copy_only=False)
+            record, values = record[keep_np], values.filter(keep)
     counts = np.bincount(record, minlength=n_records) if len(record) else np.zeros(n_records, np.int64)
     offsets = np.zeros(n_records + 1, dtype=np.int32)
     np.cumsum(counts, out=offsets[1:])
-    values = values.cast(pa.string())
-    keep = pc.and_(pc.is_valid(values), pc.not_equal(values, "")).fill_null(False)
-    if not pc.all(keep).as_py() and len(values):
-        # drop empty items and recount, so an empty tag gives no item rather than ""
-        return list_from_sorted(record[keep.to_numpy(zero_copy_only=False)], values.filter(keep), n_records)
     return pa.ListArray.from_arrays(pa.array(offsets), values)
-
-
-def select(record: np.ndarray, tags: pa.Array, wanted) -> np.ndarray:
-    """Boolean mask of fields with one of the ``wanted`` tags that belong to a record (record >= 0)."""
-    mask = pc.is_in(tags, value_set=pa.array(list(wanted), type=tags.type)).fill_null(False)
-    return mask.to_numpy(zero_copy_only=False) & (record >= 0)
-
-
-def values_per_record(record, tags, values, wanted, n_records, *, items: bool = False) -> pa.ListArray:
-    """The values of the ``wanted`` tags per record, in file order; with ``items`` every continuation line
-    is its own item (WoS author and address lists), otherwise continuation lines are unwrapped."""
-    mask = select(record, tags, wanted)
-    rec, vals = record[mask], values.filter(pa.array(mask))
-    if items:
-        vals, parent = explode_items(vals)
-        rec = rec[parent]
-    else:
-        vals = unwrap(vals)
-    return list_from_sorted(rec, vals, n_records)
 
 
 def join_lists(lists: pa.ListArray, sep: str) -> pa.Array:
@@ -113,17 +146,16 @@ def first_of(lists: pa.ListArray) -> pa.Array:
     return join_lists(pc.list_slice(lists, 0, 1), "")
 
 
-def unique_in_order(record: np.ndarray, values: pa.Array) -> np.ndarray:
-    """Mask keeping the first occurrence of each (record, value) pair (hash-based, linear)."""
-    import pandas as pd
-    frame = pd.DataFrame({"r": record, "v": pd.array(values.cast(pa.string()), dtype="string[pyarrow]")})
-    return (~frame.duplicated()).to_numpy()
+def unique_items(lists: pa.ListArray) -> pa.ListArray:
+    """Each list without repeated items, first occurrence kept (hash-based, linear in items)."""
+    parent = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+    flat = pc.list_flatten(lists)
+    frame = pd.DataFrame({"r": parent, "v": pd.array(flat, dtype=pd.ArrowDtype(pa.string()))})
+    keep = (~frame.duplicated()).to_numpy()
+    return list_from_sorted(parent[keep], flat.filter(pa.array(keep)), len(lists))
 
 
 # ------------------------------------------------------------------------------------------ extra JSON
-
-_CONTROL = "[\x00-\x1f]"
-
 
 def _json_strings(values: pa.Array) -> pa.Array:
     """JSON string literals (``"..."``) for each value, built in Arrow; the rare value with control
@@ -131,44 +163,40 @@ def _json_strings(values: pa.Array) -> pa.Array:
     values = values.cast(pa.string())
     escaped = pc.replace_substring(pc.replace_substring(values, "\\", "\\\\"), '"', '\\"')
     quoted = pc.binary_join_element_wise('"', escaped, '"', "")
-    odd = pc.match_substring_regex(values, _CONTROL).fill_null(False)
+    odd = pc.match_substring_regex(values, "[\x00-\x1f]").fill_null(False)
     if pc.any(odd).as_py():
-        idx = np.flatnonzero(odd.to_numpy(zero_copy_only=False))
         fixed = quoted.to_pylist()
-        for i in idx:
-            fixed[i] = json.dumps(values[i].as_py(), ensure_ascii=False)
+        for i in np.flatnonzero(odd.to_numpy(zero_copy_only=False)):
+            fixed[i] = json.dumps(values[int(i)].as_py(), ensure_ascii=False)
         quoted = pa.array(fixed, type=pa.string())
     return quoted
 
 
-def extra_per_record(record: np.ndarray, line: np.ndarray, tags: pa.Array, values: pa.Array,
-                     n_records: int) -> pa.Array:
-    """One JSON object per record, ``{tag: value}`` (``{tag: [values]}`` when a tag repeats), keys sorted,
-    formatted like :func:`bibtwin.io.extra_json`; null for a record with no such field.
-
-    ``record``/``tags``/``values`` are the fields to keep (already unwrapped), ``line`` orders repeats.
-    """
-    if not len(record):
+def extra_per_record(index: TagIndex, fields: Fields, held, n_records: int) -> pa.Array:
+    """One JSON object per record with every field whose tag is not in ``held``: ``{tag: value}``, or
+    ``{tag: [values]}`` when the tag repeats; keys sorted and formatted like
+    :func:`bibtwin.io.extra_json`; null for a record with no such field."""
+    mask = (index.codes >= 0) & ~index.mask(held)
+    mask &= pc.not_equal(fields.text, "").fill_null(False).to_numpy(zero_copy_only=False)
+    if not mask.any():
         return pa.nulls(n_records, pa.string())
-    tags = tags.cast(pa.string())
-    order = pc.sort_indices(pa.table({"r": record, "t": tags, "l": line}),
-                            sort_keys=[("r", "ascending"), ("t", "ascending"), ("l", "ascending")])
-    order = order.to_numpy(zero_copy_only=False)
-    rec, tag = record[order], tags.take(pa.array(order))
-    encoded = _json_strings(values.take(pa.array(order)))
-    # groups of equal (record, tag)
-    tag_codes = pc.dictionary_encode(tag).indices.to_numpy(zero_copy_only=False)
+    rec, line, codes = index.record[mask], np.flatnonzero(mask), index.codes[mask]
+    names = pa.array(sorted(index.names, key=index.names.get), type=pa.string())
+    # sort by record, then tag name, then file order; tag rank makes the key order alphabetical
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[np.argsort(names.to_numpy(zero_copy_only=False))] = np.arange(len(names))
+    order = np.lexsort((line, rank[codes], rec))
+    rec, codes = rec[order], codes[order]
+    encoded = _json_strings(fields.text.take(pa.array(line[order])))
     starts = np.ones(len(rec), dtype=bool)
-    starts[1:] = (rec[1:] != rec[:-1]) | (tag_codes[1:] != tag_codes[:-1])
+    starts[1:] = (rec[1:] != rec[:-1]) | (codes[1:] != codes[:-1])
     group = np.cumsum(starts) - 1
-    n_groups = int(group[-1]) + 1
-    group_lists = list_from_sorted(group, encoded, n_groups)
+    group_lists = list_from_sorted(group, encoded, int(group[-1]) + 1)
     joined = pc.binary_join(group_lists, ", ")
     many = pc.greater(pc.list_value_length(group_lists), 1)
     value_text = pc.if_else(many, pc.binary_join_element_wise("[", joined, "]", ""), joined)
     first = np.flatnonzero(starts)
-    keys = pc.binary_join_element_wise('"', tag.take(pa.array(first)), '": ', "")
-    pairs = pc.binary_join_element_wise(keys, value_text, "")
-    per_record = list_from_sorted(rec[first], pairs, n_records)
+    keys = pc.binary_join_element_wise('"', names.take(pa.array(codes[first])), '": ', "")
+    per_record = list_from_sorted(rec[first], pc.binary_join_element_wise(keys, value_text, ""), n_records)
     body = pc.binary_join_element_wise("{", pc.binary_join(per_record, ", "), "}", "")
     return pc.if_else(pc.equal(pc.list_value_length(per_record), 0), pa.scalar(None, pa.string()), body)

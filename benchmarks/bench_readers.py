@@ -1,0 +1,110 @@
+"""Reader speed: every corpus file (beside bibliometrix's convert2df time), and a 70,000-record Scopus CSV
+beside litstudy's ``load_scopus_csv`` (run in its own virtual environment because of its pins)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from common import CORPUS, REFERENCE, ROOT, WORK, header, measure
+
+LITSTUDY_VENV = WORK / "litstudy-venv"
+LITSTUDY_PINS = ["litstudy==1.0.6", "bibtexparser<2", "pandas<3"]
+BIG_COPIES = 100
+
+
+def ensure_litstudy() -> Path | None:
+    py = LITSTUDY_VENV / "bin" / "python"
+    if py.exists() and subprocess.run([py, "-c", "import litstudy"], capture_output=True).returncode == 0:
+        return py
+    print("creating the litstudy environment (.bench/litstudy-venv) ...", flush=True)
+    subprocess.run([sys.executable, "-m", "venv", str(LITSTUDY_VENV)], check=True)
+    proc = subprocess.run([py, "-m", "pip", "install", "--quiet", *LITSTUDY_PINS], capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(f"  could not install litstudy: {proc.stderr.strip().splitlines()[-1:]}")
+        return None
+    return py
+
+
+def build_big_scopus_csv(copies: int = BIG_COPIES) -> Path:
+    """smart_on_fhir/scopus.csv repeated ``copies`` times with unique EIDs (in Link) and DOIs."""
+    src = CORPUS / "smart_on_fhir" / "scopus.csv"
+    out = WORK / f"scopus_{copies * 701}.csv"
+    if out.exists():
+        return out
+    WORK.mkdir(exist_ok=True)
+    text = src.read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    head, body = rows[0], rows[1:]
+    i_doi, i_link = head.index("DOI"), head.index("Link")
+    buf = io.StringIO()
+    writer = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer.writerow(head)
+    for c in range(copies):
+        for r in body:
+            r = list(r)
+            if r[i_doi]:
+                r[i_doi] = f"{r[i_doi]}.c{c}"
+            r[i_link] = re.sub(r"eid=2-s2\.0-(\d+)", lambda m: f"eid=2-s2.0-{m.group(1)}{c:03d}", r[i_link])
+            writer.writerow(r)
+    out.write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
+    return out
+
+
+def main() -> None:
+    if not CORPUS.exists():
+        print(f"corpus not found at {CORPUS}: reader benchmarks skipped")
+        return
+    facts = json.loads((CORPUS / "FACTS.json").read_text())
+    header("Readers on the real corpus (best of 3; bibliometrix convert2df: one run, same machine kind)")
+    print(f"{'file':40s} {'format':15s} {'records':>8s} {'MB':>6s} {'bibtwin s':>10s} {'rec/s':>9s} "
+          f"{'MB/s':>6s} {'bibliometrix s':>15s}")
+    for rel in sorted(facts):
+        path = CORPUS / rel
+        size_mb = path.stat().st_size / 1e6
+        res = measure(f"df = bibtwin.read({str(path)!r}); n = len(df); fmt = df.source_format.iloc[0]",
+                      setup="import bibtwin, warnings; warnings.simplefilter('ignore')", repeat=3)
+        ref_file = REFERENCE / (rel.replace("/", "__") + ".json")
+        ref = "n/a"
+        if ref_file.exists():
+            r = json.loads(ref_file.read_text())
+            if r.get("convert2df_elapsed_s") is not None:
+                ref = f"{r['convert2df_elapsed_s']:.2f}"
+            else:
+                work = ref_file.with_suffix(".workaround.json")
+                if work.exists() and json.loads(work.read_text()).get("convert2df_elapsed_s") is not None:
+                    ref = f"{json.loads(work.read_text())['convert2df_elapsed_s']:.2f}*"
+                else:
+                    ref = r.get("status", "n/a")
+        fmt = facts[rel].get("format", "")
+        print(f"{rel:40s} {fmt:15s} {res['n']:8d} {size_mb:6.2f} {res['seconds']:10.3f} "
+              f"{res['n'] / res['seconds']:9.0f} {size_mb / res['seconds']:6.1f} {ref:>15s}")
+    print("(* bibliometrix crashed on the export as is; time of its run on a copy with one column added)")
+
+    big = build_big_scopus_csv()
+    size_mb = big.stat().st_size / 1e6
+    header(f"Scopus CSV, {BIG_COPIES * 701:,} records ({size_mb:.0f} MB): bibtwin.read vs litstudy.load_scopus_csv")
+    ours = measure(f"df = bibtwin.read({str(big)!r}); n = len(df)",
+                   setup="import bibtwin", repeat=2)
+    print(f"bibtwin.read (full canonical schema): {ours['seconds']:7.2f} s  {ours['n'] / ours['seconds']:9.0f} rec/s  "
+          f"{size_mb / ours['seconds']:6.1f} MB/s  peak {ours['peak_mib']:6.0f} MiB")
+    py = ensure_litstudy()
+    if py is None:
+        print("litstudy: not available")
+        return
+    theirs = measure(f"docs = litstudy.load_scopus_csv({str(big)!r}); n = len(docs)",
+                     setup="import litstudy", python=str(py), repeat=2)
+    print(f"litstudy.load_scopus_csv:             {theirs['seconds']:7.2f} s  "
+          f"{theirs['n'] / theirs['seconds']:9.0f} rec/s  {size_mb / theirs['seconds']:6.1f} MB/s  "
+          f"peak {theirs['peak_mib']:6.0f} MiB")
+    print(f"speed-up: {theirs['seconds'] / ours['seconds']:.1f}x (target >= 5x); "
+          f"bibtwin peak memory {ours['peak_mib']:.0f} MiB (target < 1024 MiB)")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    main()
