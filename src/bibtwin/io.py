@@ -47,7 +47,7 @@ class Loaded:
 
 def detect_format(text: Text) -> str:
     """The format of decoded text, judged from its content (never from the file name)."""
-    head = text.text[:SNIFF_BYTES]
+    head = text.head(SNIFF_BYTES)
     for mod in reader_modules():
         fmt = mod.sniff(head)
         if fmt:
@@ -68,7 +68,7 @@ def load(path, format: str | None = None) -> Loaded:
                          expected="one of " + ", ".join(known_formats()), found=fmt) from None
     result: ReaderResult = module.parse(text, fmt)
     encoding = text.encoding
-    del text  # the decoded text is twice the file's size (UCS-2): free it before finish() copies columns
+    text.release()  # the file's content can be hundreds of MB: free it before finish() copies columns
     records = finish(result.records, source_file=str(path), source_format=fmt)
     report = FileReport(path=str(path), format=fmt, encoding=encoding,
                         records_read=result.n_read, records_kept=len(records),

@@ -85,17 +85,20 @@ def map_list_values(values: pd.Series, func) -> pd.Series:
 
 # ----------------------------------------------------------------------------------------------- DOIs
 
-_DOI_PREFIX = r"^\s*(?:https?://)?(?:dx\.)?(?:doi\.org/|doi:\s*|doi\s+)"
+_DOI_PREFIX = r"^(?:https?://)?(?:dx\.)?(?:doi\.org/|doi:\s*|doi\s+)"  # applied after lower-casing
 
 
 def normalize_doi(values: pd.Series) -> pd.Series:
-    """Lower-case DOIs without resolver prefixes; NA for values that are not DOIs (no ``10.`` prefix)."""
-    s = values.astype(STRING).str.strip()
-    s = s.str.replace(_DOI_PREFIX, "", regex=True, case=False).str.lower()
-    # some exports list several DOIs ("10.x/1; 10.x/2"): the first one is the record's
-    s = s.str.split(r"[;\s]\s*", n=1, regex=True).str[0]
-    s = s.str.rstrip(".,")
-    return s.where(s.str.startswith("10.").fillna(False)).astype(STRING)
+    """Lower-case DOIs without resolver prefixes; NA for values that are not DOIs (no ``10.`` prefix).
+
+    Several DOIs in one field ("10.x/1; 10.x/2") keep the first, the record's own.
+    """
+    arr = pc.utf8_lower(pc.utf8_trim_whitespace(_as_string_array(values)))
+    arr = pc.replace_substring_regex(arr, _DOI_PREFIX, "")
+    arr = pc.replace_substring_regex(arr, r"(?s)[;\s].*$", "")
+    arr = pc.utf8_rtrim(arr, characters=".,")
+    is_doi = pc.starts_with(arr, "10.").fill_null(False)
+    return string_series(pc.if_else(is_doi, arr, pa.scalar(None, pa.string())), values.index)
 
 
 # ------------------------------------------------------------------------------------ document types
@@ -342,17 +345,33 @@ _WHITESPACE_TO_COLLAPSE = f"[{_WHITESPACE}]*(?:[{_WHITESPACE.replace(' ', '')}]|
 
 
 def clean_text(values: pd.Series) -> pd.Series:
-    """Collapse runs of whitespace and strip; empty becomes NA."""
-    s = values.astype(STRING).str.replace(_WHITESPACE_TO_COLLAPSE, " ", regex=True).str.strip()
-    return s.mask(s == "")
+    """Collapse runs of whitespace and strip; empty becomes NA (pyarrow kernels, no Python per value)."""
+    arr = _as_string_array(values)
+    arr = pc.replace_substring_regex(arr, _WHITESPACE_TO_COLLAPSE, " ")
+    arr = pc.utf8_trim_whitespace(arr)
+    return string_series(_empty_to_null(arr), values.index)
 
 
-_NO_ABSTRACT = re.compile(r"^\s*\[?\s*no abstract available\s*\]?\s*\.?\s*$", re.IGNORECASE)
+def _empty_to_null(arr: pa.Array) -> pa.Array:
+    return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+
+
+def string_series(arr, index=None) -> pd.Series:
+    """A ``string[pyarrow]`` Series over an Arrow string array, without copying it through Python."""
+    if arr.type != pa.string():
+        arr = arr.cast(pa.string())
+    return pd.Series(pd.arrays.ArrowStringArray(arr), index=index, dtype=STRING)
+
+
+_NO_ABSTRACT = r"^\s*\[?\s*no abstract available\s*\]?\s*\.?\s*$"
 
 
 def clean_abstract(values: pd.Series) -> pd.Series:
+    """:func:`clean_text`, and NA for placeholders such as ``[No abstract available]``."""
     s = clean_text(values)
-    return s.mask(s.str.match(_NO_ABSTRACT.pattern, case=False).fillna(False))
+    arr = _as_string_array(s)
+    placeholder = pc.match_substring_regex(arr, _NO_ABSTRACT, ignore_case=True).fill_null(False)
+    return string_series(pc.if_else(placeholder, pa.scalar(None, pa.string()), arr), values.index)
 
 
 def parse_year(values: pd.Series) -> pd.Series:

@@ -95,8 +95,9 @@ REQUIRED: tuple[str, ...] = ("record_id", "database", "source_file", "source_for
 def _to_list_array(values, n: int) -> pa.Array:
     """Turn a column of lists (python lists, Arrow lists, or NA) into ``list<string>``."""
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.ArrowDtype):
-        arr = pa.chunked_array(values.array._pa_array.chunks if hasattr(values.array, "_pa_array")
-                               else [pa.array(values.array)]).combine_chunks()
+        chunked = values.array._pa_array
+        # one chunk: use it as is (combining would copy every list, references included)
+        arr = chunked.chunk(0) if chunked.num_chunks == 1 else chunked.combine_chunks()
         if arr.type == pa.list_(pa.string()):
             return _fill_null_lists(arr)
         if pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type):
@@ -115,6 +116,10 @@ def _to_list_array(values, n: int) -> pa.Array:
     return pa.array(cleaned, type=pa.list_(pa.string()))
 
 
+def _empty_lists(n: int) -> pa.Array:
+    return pa.ListArray.from_arrays(pa.array(np.zeros(n + 1, dtype=np.int32)), pa.array([], pa.string()))
+
+
 def _fill_null_lists(arr: pa.Array) -> pa.Array:
     """Null lists become empty lists: a record with no keywords has an empty list."""
     import pyarrow.compute as pc
@@ -127,8 +132,9 @@ def _fill_null_lists(arr: pa.Array) -> pa.Array:
 def conform(df: pd.DataFrame) -> pd.DataFrame:
     """Return ``df`` with exactly the canonical columns, in order, with canonical dtypes.
 
-    Missing columns are added as NA (empty lists for list columns); columns outside the schema raise
-    :class:`SchemaError`, since a reader must put such fields in ``extra``.
+    Missing columns are added as NA (empty lists for list columns); text is stripped and the empty
+    string becomes NA; columns outside the schema raise :class:`SchemaError`, since a reader must put
+    such fields in ``extra``. Columns already in their canonical Arrow type are not copied.
     """
     unknown = [c for c in df.columns if c not in DTYPES]
     if unknown:
@@ -136,29 +142,35 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
     n = len(df)
     out = {}
     for col in COLUMNS:
-        if col.name in df.columns:
-            values = df[col.name]
-        else:
-            values = None
+        values = df[col.name] if col.name in df.columns else None
         if col.dtype == LIST:
-            arr = _to_list_array(values if values is not None else [None] * n, n)
+            arr = _to_list_array(values, n) if values is not None else _empty_lists(n)
             out[col.name] = pd.Series(pd.arrays.ArrowExtensionArray(arr), index=df.index)
         elif col.dtype == INT:
             if values is None:
                 out[col.name] = pd.Series(pd.NA, index=df.index, dtype=INT)
             else:
-                out[col.name] = pd.to_numeric(values, errors="raise").astype(INT) \
-                    if values.dtype != INT else values
+                out[col.name] = values if values.dtype == INT else \
+                    pd.to_numeric(values, errors="raise").astype(INT)
+        elif values is None:
+            out[col.name] = pd.Series(pd.NA, index=df.index, dtype=STRING)
         else:
-            if values is None:
-                out[col.name] = pd.Series(pd.NA, index=df.index, dtype=STRING)
-            else:
-                s = values.astype(STRING)
-                # the empty string and whitespace are "unknown"
-                s = s.str.strip()
-                out[col.name] = s.mask(s == "")
-    result = pd.DataFrame(out, index=df.index).reset_index(drop=True)
-    return result
+            out[col.name] = _clean_strings(values)
+    return pd.DataFrame(out, index=df.index).reset_index(drop=True)
+
+
+def _clean_strings(values: pd.Series) -> pd.Series:
+    """Strip text; the empty string and whitespace are "unknown" (NA)."""
+    import pyarrow.compute as pc
+
+    s = values if values.dtype == STRING else values.astype(STRING)
+    arr = s.array._pa_array
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    arr = pc.utf8_trim_whitespace(arr)
+    arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+    if arr.type != pa.string():
+        arr = arr.cast(pa.string())
+    return pd.Series(pd.arrays.ArrowStringArray(arr), index=values.index, dtype=STRING)
 
 
 def empty_frame() -> pd.DataFrame:

@@ -7,7 +7,6 @@ Line endings are normalized to ``\\n`` so readers can count lines.
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import EmptyFileError, EncodingError
@@ -24,17 +23,88 @@ _BOMS = (
 _CONTROL = bytes(range(0, 9)) + bytes([11, 12]) + bytes(range(14, 32)) + b"\x7f"
 
 
-@dataclass(frozen=True)
 class Text:
-    text: str
-    encoding: str
-    path: str
+    """The content of one export: UTF-8 bytes with ``\\n`` line endings, and the same as ``str``.
+
+    Both views are made on first use. Readers that hand bytes to pyarrow (the CSV readers) never pay for
+    decoding the whole file into a Python string; readers that work on ``str`` decode once. A file
+    presumed UTF-8 that turns out not to be (an export re-saved as Windows-1252) is decoded as cp1252 when
+    the text is first needed, and ``encoding`` says so.
+    """
+
+    __slots__ = ("_text", "_utf8", "encoding", "path", "_presumed")
+
+    def __init__(self, text: str | None = None, encoding: str = "utf-8", path: str = "<input>", *,
+                 utf8: bytes | None = None):
+        if text is None and utf8 is None:
+            raise ValueError("Text needs text or utf8 bytes")
+        self._text = text
+        self._utf8 = utf8
+        self.encoding = encoding
+        self.path = str(path)
+        self._presumed = text is None  # UTF-8 not yet verified
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            try:
+                self._text = self._utf8.decode("utf-8")
+            except UnicodeDecodeError:
+                # not UTF-8 after all: a single-byte Windows encoding (any byte decodes in latin-1)
+                try:
+                    self._text = self._utf8.decode("cp1252")
+                    self.encoding = "cp1252"
+                except UnicodeDecodeError:
+                    self._text = self._utf8.decode("latin-1")
+                    self.encoding = "latin-1"
+                self._utf8 = None
+            self._presumed = False
+        return self._text
+
+    @property
+    def utf8(self) -> bytes:
+        """The content as UTF-8 bytes. While ``unverified_utf8`` is True it may still hold invalid bytes:
+        a consumer that finds some calls :meth:`verify_utf8` and reads this again."""
+        if self._utf8 is None:
+            self._utf8 = self.text.encode("utf-8")
+        return self._utf8
+
+    @property
+    def unverified_utf8(self) -> bool:
+        return self._presumed
+
+    def verify_utf8(self) -> bytes:
+        """Decode (falling back to cp1252) so that :attr:`utf8` is valid UTF-8; return it."""
+        _ = self.text
+        return self.utf8
+
+    def head(self, n: int = 65536) -> str:
+        """The first ``n`` bytes' worth of text, without decoding the whole file."""
+        if self._text is not None:
+            return self._text[:n]
+        return self._utf8[:n].decode("utf-8", errors="replace")
+
+    def release(self) -> None:
+        """Drop both views (they can be hundreds of MB) once the reader is done."""
+        self._text = None
+        self._utf8 = b""
+
+    def __repr__(self) -> str:
+        return f"Text(path={self.path!r}, encoding={self.encoding!r})"
+
+
+def _normalize_newlines(data: bytes) -> bytes:
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return data
 
 
 def decode(data: bytes, path) -> Text:
-    """Decode ``data`` (the content of ``path``) to text with ``\\n`` line endings.
+    """Recognise the encoding of ``data`` (the content of ``path``) and return it as :class:`Text`.
 
-    Raises :class:`EmptyFileError` for an empty file and :class:`EncodingError` for binary content.
+    UTF-8 (the usual case) is not decoded here: the bytes are kept, and decoded only if a reader asks for
+    ``str``. Raises :class:`EmptyFileError` for an empty file and :class:`EncodingError` for binary content
+    (NUL bytes that are not UTF-16, or many control characters in the first 64 KiB).
     """
     path = str(path)
     # isspace() stops at the first non-blank byte; strip() would copy the whole file to find out
@@ -46,46 +116,37 @@ def decode(data: bytes, path) -> Text:
         if data.startswith(bom):
             encoding = name
             break
-    if encoding is None:
-        sample = data[:65536]
-        if b"\x00" in sample:
-            # UTF-16 without a BOM shows NULs in every other byte of ASCII text
-            even, odd = sample[0::2], sample[1::2]
-            if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
-                encoding = "utf-16-le"
-            elif even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
-                encoding = "utf-16-be"
-            else:
-                offset = sample.index(b"\x00")
-                raise EncodingError(path, "binary content, not a text export",
-                                    line=sample[:offset].count(b"\n") + 1,
-                                    expected="text (UTF-8, UTF-16 or Latin-1)",
-                                    found=f"NUL byte at offset {offset}")
+    sample = data[:65536]
+    if encoding is None and b"\x00" in sample:
+        # UTF-16 without a BOM shows NULs in every other byte of ASCII text
+        even, odd = sample[0::2], sample[1::2]
+        if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+            encoding = "utf-16-le"
+        elif even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+            encoding = "utf-16-be"
         else:
-            try:
-                text = data.decode("utf-8")
-                encoding = "utf-8"
-            except UnicodeDecodeError:
-                encoding = "cp1252"
-    if encoding != "utf-8":
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as exc:
-            if encoding == "cp1252":
-                text = data.decode("latin-1")
-                encoding = "latin-1"
-            else:
-                raise EncodingError(path, f"cannot decode as {encoding}: {exc.reason}",
-                                    line=data[:exc.start].count(b"\n") + 1,
-                                    expected=f"valid {encoding}", found=repr(data[exc.start:exc.start + 8]))
+            offset = sample.index(b"\x00")
+            raise EncodingError(path, "binary content, not a text export",
+                                line=sample[:offset].count(b"\n") + 1,
+                                expected="text (UTF-8, UTF-16 or Latin-1)",
+                                found=f"NUL byte at offset {offset}")
+    if encoding in (None, "utf-8-sig"):
+        body = data[3:] if encoding else data
+        if not body or body.isspace():
+            raise EmptyFileError(path, "the file has no text", expected="a bibliographic export",
+                                 found="only a byte-order mark and whitespace")
+        _check_controls(body[:65536], path)
+        return Text(utf8=_normalize_newlines(body), encoding="utf-8" if encoding is None else "utf-8-sig",
+                    path=path)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise EncodingError(path, f"cannot decode as {encoding}: {exc.reason}",
+                            line=data[:exc.start].count(b"\n") + 1,
+                            expected=f"valid {encoding}", found=repr(data[exc.start:exc.start + 8])) from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    controls = sum(text[:65536].count(chr(c)) for c in _CONTROL)
-    if controls > 0.01 * min(len(text), 65536) + 2:
-        first = next(i for i, ch in enumerate(text) if ord(ch) < 32 and ch not in "\t\r\n")
-        raise EncodingError(path, "binary content, not a text export",
-                            line=text[:first].count("\n") + 1,
-                            expected="text", found=f"{controls} control characters, first at offset {first}")
+    _check_controls(text[:65536].encode("utf-8", errors="replace"), path)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text or text.isspace():
@@ -94,7 +155,25 @@ def decode(data: bytes, path) -> Text:
     return Text(text=text, encoding=encoding, path=path)
 
 
+def _check_controls(sample: bytes, path: str) -> None:
+    controls = sum(sample.count(c) for c in _CONTROL)
+    if controls > 0.01 * len(sample) + 2:
+        first = min(i for i in (sample.find(bytes([c])) for c in _CONTROL) if i >= 0)
+        raise EncodingError(path, "binary content, not a text export",
+                            line=sample[:first].count(b"\n") + 1,
+                            expected="text", found=f"{controls} control characters, first at offset {first}")
+
+
 def read_text(path) -> Text:
-    """Read and decode a file (see :func:`decode`)."""
+    """Read a file and recognise its encoding (see :func:`decode`)."""
     p = Path(path)
-    return decode(p.read_bytes(), p)
+    with open(p, "rb") as fh:
+        if fh.read(3) == codecs.BOM_UTF8:
+            # read past the BOM instead of slicing it off later, which would copy the whole file
+            body = fh.read()
+            if body and not body.isspace() and b"\x00" not in body[:65536]:
+                _check_controls(body[:65536], str(p))
+                return Text(utf8=_normalize_newlines(body), encoding="utf-8-sig", path=str(p))
+            return decode(codecs.BOM_UTF8 + body, p)
+        fh.seek(0)
+        return decode(fh.read(), p)

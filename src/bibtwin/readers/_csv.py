@@ -53,31 +53,22 @@ def split_header(line: str, delimiter: str, quoted: bool) -> list[str]:
 
 def read_rows(text: Text, *, delimiter: str = ",", quoted: bool = True, header_line: int = 1) -> Rows:
     """Parse ``text`` (header on line ``header_line``; lines above it are a preamble) into string columns."""
-    body_start = _line_offset(text.text, header_line - 1)
-    header_end = text.text.find("\n", body_start)
-    header_end = len(text.text) if header_end < 0 else header_end
-    names = _column_names(text, split_header(text.text[body_start:header_end], delimiter, quoted), header_line)
-    names = _with_trailing_delimiter_column(text.text, header_end, names, delimiter, quoted)
-
-    invalid: list[tuple[int, int, str]] = []
-
-    def keep_invalid(row) -> str:
-        invalid.append((row.number - header_line, row.actual_columns, row.text))
-        return "skip"
-
-    stream = _Utf8Stream(text.text)
-    table = pv.read_csv(
-        stream,
-        read_options=pv.ReadOptions(use_threads=False, skip_rows=header_line, column_names=names,
-                                    block_size=_BLOCK_BYTES),
-        parse_options=pv.ParseOptions(delimiter=delimiter, quote_char='"' if quoted else False,
-                                      double_quote=quoted, newlines_in_values=quoted,
-                                      invalid_row_handler=keep_invalid),
-        convert_options=pv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                          strings_can_be_null=True, null_values=[""],
-                                          quoted_strings_can_be_null=True),
-    )
-    if quoted and stream.quotes % 2:
+    data = text.utf8
+    body_start = _line_offset(data, header_line - 1)
+    header_end = data.find(b"\n", body_start)
+    header_end = len(data) if header_end < 0 else header_end
+    header = data[body_start:header_end].decode("utf-8", errors="replace")
+    names = _column_names(text, split_header(header, delimiter, quoted), header_line)
+    names = _with_trailing_delimiter_column(data, header_end, names, delimiter, quoted)
+    try:
+        table, invalid = _parse(data, names, delimiter, quoted, header_line)
+    except pa.ArrowInvalid as exc:
+        if not (text.unverified_utf8 and "utf8" in str(exc).lower()):
+            raise
+        # presumed UTF-8 but is not (re-saved as Windows-1252): decode and parse again
+        data = text.verify_utf8()
+        table, invalid = _parse(data, names, delimiter, quoted, header_line)
+    if quoted and data.count(b'"') % 2:
         _raise_if_unterminated(text, delimiter, header_line)
     n_records = table.num_rows + len(invalid)
     if n_records == 0:
@@ -104,6 +95,42 @@ def read_rows(text: Text, *, delimiter: str = ",", quoted: bool = True, header_l
                 rejected=rejected, header_line=header_line)
 
 
+def _parse(data: bytes, names: list[str], delimiter: str, quoted: bool, header_line: int):
+    """pyarrow's parse; returns (table, invalid rows as (record, n_fields, text)).
+
+    Quoted fields may hold line breaks, which forces pyarrow's slower parser; most exports have none, so
+    the fast parser goes first and its result is kept only if every line parsed as a whole row (a field
+    with a line break leaves a row with too few fields, and then the careful parser runs).
+    """
+    attempts = (False, True) if quoted else (False,)
+    for newlines_in_values in attempts:
+        invalid: list[tuple[int, int, str]] = []
+
+        def keep_invalid(row, invalid=invalid) -> str:
+            invalid.append((row.number - header_line, row.actual_columns, row.text))
+            return "skip"
+
+        try:
+            table = pv.read_csv(
+                pa.BufferReader(data),
+                read_options=pv.ReadOptions(use_threads=False, skip_rows=header_line, column_names=names,
+                                            block_size=_BLOCK_BYTES),
+                parse_options=pv.ParseOptions(delimiter=delimiter, quote_char='"' if quoted else False,
+                                              double_quote=quoted, newlines_in_values=newlines_in_values,
+                                              invalid_row_handler=keep_invalid),
+                convert_options=pv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                  strings_can_be_null=True, null_values=[""],
+                                                  quoted_strings_can_be_null=True),
+            )
+        except pa.ArrowInvalid as exc:
+            if newlines_in_values == attempts[-1] or "utf8" in str(exc).lower():
+                raise
+            continue
+        if not invalid or newlines_in_values == attempts[-1]:
+            return table, invalid
+    raise AssertionError("unreachable")
+
+
 _UNNAMED = "unnamed column "
 
 
@@ -119,14 +146,14 @@ def _column_names(text: Text, names: list[str], header_line: int) -> list[str]:
     return names
 
 
-def _with_trailing_delimiter_column(text: str, header_end: int, names: list[str], delimiter: str,
+def _with_trailing_delimiter_column(data: bytes, header_end: int, names: list[str], delimiter: str,
                                     quoted: bool) -> list[str]:
     """Some exports (Web of Science tab-delimited) end every data row with a delimiter the header lacks.
 
     Seen on the first data row, this adds an unnamed last column, dropped later when it is empty.
     """
-    end = text.find("\n", header_end + 1)
-    first = text[header_end + 1: len(text) if end < 0 else end]
+    end = data.find(b"\n", header_end + 1)
+    first = data[header_end + 1: len(data) if end < 0 else end].decode("utf-8", errors="replace")
     if first.endswith(delimiter) and (not quoted or '"' not in first) \
             and len(first.split(delimiter)) == len(names) + 1:
         return names + [f"{_UNNAMED}{len(names) + 1}"]
@@ -136,46 +163,12 @@ def _with_trailing_delimiter_column(text: str, header_end: int, names: list[str]
 _BLOCK_BYTES = 1 << 22  # 4 MiB: peak memory and speed measured the same from 1 to 16 MiB
 
 
-class _Utf8Stream(io.RawIOBase):
-    """The UTF-8 bytes of a text, encoded a piece at a time as pyarrow reads them.
-
-    Encoding the whole text at once would hold a second copy of the file (227 MB for 70,000 Scopus rows)
-    beside the decoded text while pyarrow parses. Also counts the quote characters on the way.
-    """
-
-    def __init__(self, text: str, piece_chars: int = _BLOCK_BYTES // 4):
-        self._text = text
-        self._position = 0
-        self._piece_chars = piece_chars
-        self._pending = memoryview(b"")
-        self.quotes = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def _refill(self) -> bool:
-        if self._position >= len(self._text):
-            return False
-        piece = self._text[self._position:self._position + self._piece_chars].encode("utf-8")
-        self._position += self._piece_chars
-        self.quotes += piece.count(b'"')
-        self._pending = memoryview(piece)
-        return True
-
-    def readinto(self, buffer) -> int:
-        filled, size = 0, len(buffer)
-        while filled < size and (len(self._pending) or self._refill()):
-            n = min(size - filled, len(self._pending))
-            buffer[filled:filled + n] = self._pending[:n]
-            self._pending = self._pending[n:]
-            filled += n
-        return filled
-
-
-def _line_offset(text: str, n_lines: int) -> int:
+def _line_offset(text, n_lines: int) -> int:
+    """Offset where line ``n_lines + 1`` starts (works on str and bytes)."""
+    newline = b"\n" if isinstance(text, bytes) else "\n"
     pos = 0
     for _ in range(n_lines):
-        nxt = text.find("\n", pos)
+        nxt = text.find(newline, pos)
         if nxt < 0:
             return len(text)
         pos = nxt + 1
