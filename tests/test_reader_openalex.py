@@ -2,7 +2,6 @@
 last page, a single work), our own JSON Lines and array fixtures, and bad input."""
 from __future__ import annotations
 
-import codecs
 import json
 
 import pandas as pd
@@ -90,19 +89,6 @@ def test_fixture_fields(fixtures):
     assert bare["doc_type"] == "preprint"
     pd.testing.assert_frame_equal(bibtwin.read(fixtures / "openalex/works_array.json").drop(columns="source_file"),
                                   df.drop(columns="source_file"))
-
-
-@pytest.mark.parametrize("encode", [
-    lambda s: s.encode("latin-1"),
-    lambda s: codecs.BOM_UTF16_LE + s.encode("utf-16-le"),
-    lambda s: codecs.BOM_UTF8 + s.replace("\n", "\r\n").encode("utf-8"),
-], ids=["latin-1", "utf-16-bom", "utf-8-bom-crlf"])
-def test_encodings_read_the_same(fixtures, tmp_path, encode):
-    source = fixtures / "openalex/works.jsonl"
-    expected = bibtwin.read(source).drop(columns="source_file")
-    copy = tmp_path / "copy.jsonl"
-    copy.write_bytes(encode(source.read_text(encoding="utf-8")))
-    pd.testing.assert_frame_equal(bibtwin.read(copy).drop(columns="source_file"), expected)
 
 
 def test_malformed_json_names_line_and_column(fixtures):

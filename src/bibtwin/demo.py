@@ -1261,7 +1261,6 @@ def write_demo_corpus(out_dir, n_records: int = 1500, seed: int = 20221, start_y
             w = _make_works(vocab, journals, people, pattern, first, start_year, end_year, seed, chunk)
             rng = np.random.default_rng([seed, 4, chunk])
             a = _author_text(w, people, rng)
-            n = len(pattern)
             # native identifiers in ranges real databases have not used
             ids = {}
             for bit, name, make in (

@@ -32,7 +32,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 
 from .atomic import publish, write_csv_to, write_parquet_to
-from .schema import COLUMN_NAMES, INT, LIST, STRING, validate
+from .schema import INT, LIST, STRING, validate
 
 DEFAULT_FUZZY_THRESHOLD = 0.93
 # Below this token-set title similarity, two records sharing an identifier are "clearly different".

@@ -117,7 +117,7 @@ _DOC_TYPE_MAP = {
     "proceedings paper": "conference_paper", "meeting abstract": "conference_paper",
     "early access": "article", "editorial material": "editorial", "correction": "erratum",
     "book review": "other", "retracted publication": "retraction", "retraction": "retraction",
-    "news item": "other", "biographical-item": "other", "reprint": "article", "data paper": "data_paper",
+    "news item": "other", "biographical-item": "other", "reprint": "article",
     "software review": "other", "correction, addition": "erratum",
     # PubMed publication types (PT)
     "journal article": "article", "systematic review": "review", "meta-analysis": "review",
@@ -132,7 +132,7 @@ _DOC_TYPE_MAP = {
     "dataset": "data_paper",
     # RIS TY tags
     "jour": "article", "ejour": "article", "conf": "conference_paper", "cpaper": "conference_paper",
-    "chap": "book_chapter", "echap": "book_chapter", "ebook": "book", "edbook": "book", "news": "other",
+    "chap": "book_chapter", "echap": "book_chapter", "ebook": "book", "edbook": "book",
     "gen": "other", "rprt": "other", "thes": "other", "ser": "other", "data": "data_paper",
     "inpr": "article", "abst": "other", "mgzn": "article", "elec": "other",
     # BibTeX entry types
@@ -140,9 +140,9 @@ _DOC_TYPE_MAP = {
     "inbook": "book_chapter", "misc": "other", "phdthesis": "other", "techreport": "other",
     # OpenAlex / Crossref / Lens / Dimensions
     "journal-article": "article", "proceedings-article": "conference_paper", "book-chapter": "book_chapter",
-    "posted-content": "preprint", "erratum ": "erratum", "paratext": "other", "dissertation": "other",
+    "posted-content": "preprint", "paratext": "other", "dissertation": "other",
     "monograph": "book", "edited_book": "book", "chapter": "book_chapter", "proceeding": "conference_paper",
-    "journal article": "article", "conference proceedings": "conference_paper", "book chapter ": "book_chapter",
+    "conference proceedings": "conference_paper",
     "peer-review": "other", "report": "other", "standard": "other", "other": "other", "citation": "other",
     "html": "other", "pdf": "other",
 }
@@ -209,7 +209,10 @@ def author_short(name: str) -> str | None:
     return out.upper()
 
 
-_INITIALS = re.compile(r"^(?:[A-Z\u00C0-\u024F]{1,3}\.?(?:[ -]?[A-Z\u00C0-\u024F]{1,2}\.?)*)$")
+# letters, each but the first after an optional dot and an optional space or hyphen ("JA", "J.A.", "J.-N."):
+# one letter per repetition, so a long string that fails near its end is rejected in linear time (the
+# nested {1,3}/{1,2} groups this replaces tried every way of splitting a run of capitals: exponential)
+_INITIALS = re.compile(r"^[A-Z\u00C0-\u024F](?:\.?[ -]?[A-Z\u00C0-\u024F])*\.?$")
 
 
 def _is_initials(text: str) -> bool:
@@ -284,8 +287,10 @@ def _country_table() -> tuple[dict[str, str], re.Pattern]:
     return table, pattern
 
 
-_EMAIL = re.compile(r"\S+@\S+")
-_TRAILING = re.compile(r"[\s.;,]+$")
+# matches start only where a run starts (the lookbehinds): trying every position inside a long run of
+# non-blanks, or of trailing punctuation, would be quadratic in the run's length
+_EMAIL = re.compile(r"(?<!\S)\S+@\S+")
+_TRAILING = re.compile(r"(?<![\s.;,])[\s.;,]+$")
 
 
 @lru_cache(maxsize=200_000)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import subprocess
 import sys
 import time
@@ -248,12 +249,20 @@ def _execute(nb_path: Path, out_nb: Path, params: dict, root: Path) -> None:
     kernel = "bibtwin" if "bibtwin" in kernels else "python3"
     out_nb.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_nb.with_name(f".{out_nb.name}.tmp")
+    # the kernel inherits this: bibtwin.paths.ROOT in the notebook is the root this run works in
+    previous = os.environ.get("BIBTWIN_ROOT")
+    os.environ["BIBTWIN_ROOT"] = str(root)
     try:
         pm.execute_notebook(str(nb_path), str(tmp), parameters=params, kernel_name=kernel,
                             cwd=str(root), progress_bar=False, log_output=False)
     except pm.PapermillExecutionError as exc:
         raise RunError(f"{nb_path.relative_to(root)}: cell {exc.exec_count} failed: {exc.ename}: "
                        f"{exc.evalue} (executed copy with the traceback: {tmp})") from None
+    finally:
+        if previous is None:
+            os.environ.pop("BIBTWIN_ROOT", None)
+        else:
+            os.environ["BIBTWIN_ROOT"] = previous
     _strip_volatile(tmp)
     tmp.replace(out_nb)
 
