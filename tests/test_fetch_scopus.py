@@ -15,6 +15,9 @@ pybliometrics do the requests, paging and caching itself.
 * The cache route: a cache file written as pybliometrics writes it (one JSON entry per line, named by
   the md5 of the query) is read back with no server at all.
 
+pybliometrics only fetches: the records are read from its cache file by bibtwin's ``scopus_api_json``
+reader (the one mapping of Scopus API fields; its own tests are tests/test_reader_scopus_json.py).
+
 HOME and the pybliometrics config are temporary; ``input`` raises, so a prompt would fail the test.
 """
 from __future__ import annotations
@@ -86,7 +89,7 @@ def test_standard_key_falls_back_from_complete(scopus, entries, tmp_path, caplog
         [e["eid"] for e in entries[:450]]
     rec = validate(res.records)
     assert rec["record_id"].tolist() == [f"scopus:{e['eid']}" for e in entries[:450]]
-    assert (rec["database"] == "scopus").all() and (rec["source_format"] == "scopus_api").all()
+    assert (rec["database"] == "scopus").all() and (rec["source_format"] == "scopus_api_json").all()
     first = entries[0]
     row = rec.iloc[0]
     assert row["title"] == first["dc:title"]
@@ -116,6 +119,7 @@ def test_complete_view_with_a_subscriber_key(scopus, tmp_path):
     assert list(row["author_keywords"]) == ["digital twin", "suicide", "COVID-19"]
     assert row["abstract"].startswith("Abstract of 2-s2.0-")
     assert row["funding"] == "National Institutes of Health; NIH; R01-123"
+    assert json.loads(row["extra"])["authors_complete"] is True
     no_key_in(tmp_path, COMPLETE_KEY)
 
 

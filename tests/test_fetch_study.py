@@ -18,7 +18,11 @@ import pytest
 import bibtwin
 from bibtwin.cli import main
 from bibtwin.fetch import FetchError
+from bibtwin.fetch.scopus import cache_name
 from bibtwin.fetch.study import LOG_COLUMNS, load_config, run_study
+from bibtwin.ingest import ingest
+from bibtwin.io import discover
+from bibtwin.pipeline import input_files, load_run_config
 from fixtures.fetch.standins import EUtilsStandIn, OpenAlexStandIn, ScopusStandIn, medline_records
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,6 +106,70 @@ def test_cli_fetch_writes_raw_files_and_query_log(servers, corpus, tmp_path, cap
     original = bibtwin.read(corpus / "gut_microbiome" / "pubmed_medline.txt")
     assert fetched["record_id"].tolist() == original["record_id"].tolist()
     assert fetched["doi"].fillna("").tolist() == original["doi"].fillna("").tolist()
+
+
+def test_fetched_study_folder_is_ingested_as_it_is(servers, api_samples, tmp_path):
+    """``bibtwin ingest data/raw/<study>`` on what ``bibtwin fetch`` wrote: every record once, the
+    intermediate files (PubMed batches, state files, manifest, query log) not read, nothing skipped."""
+    out = tmp_path / "raw"
+    assert main(["fetch", "--config", str(CONFIG), "--out", str(out)]) == 0
+    study = out / "dt-healthcare"
+    scopus_file = f"scopus/STANDARD/{cache_name(load_config(CONFIG).databases['scopus']['query'])}"
+    written = {f.relative_to(study).as_posix() for f in study.rglob("*") if f.is_file()}
+    listed = {f.relative_to(study).as_posix() for f, _ in discover(study)}
+    assert listed == {"pubmed/pubmed.txt", scopus_file, "openalex/page-0001.json"}
+    assert written - listed == {".bibtwinignore", "query_log.csv", "pubmed/batch-0001.txt", "pubmed/state.json",
+                                "scopus/searches.json", "openalex/state.json"}
+
+    result = ingest(study)
+    assert result.failed == []
+    assert sorted((f.path, f.format) for f in result.reports) == sorted([
+        (str(study / "pubmed" / "pubmed.txt"), "medline"), (str(study / scopus_file), "scopus_api_json"),
+        (str(study / "openalex" / "page-0001.json"), "openalex_json")])
+    assert all(f.rejected == [] for f in result.reports)
+    records = result.records.set_index("database")["record_id"]
+    assert records["pubmed"].tolist() == bibtwin.read(study / "pubmed" / "pubmed.txt")["record_id"].tolist()
+    assert records["pubmed"].is_unique and len(records["pubmed"]) == 140
+    entries = json.loads((api_samples / "scopus_search_elsapy_covid_suicide" / "dump.json").read_text())
+    assert records["scopus"].tolist() == [f"scopus:{e['eid']}" for e in entries[:120]]
+    assert records["openalex"].tolist() == \
+        bibtwin.read(study / "openalex" / "page-0001.json")["record_id"].tolist()
+    assert len(result.records) == 140 + 120 + 2 and result.merged is not None
+
+    cfg = load_run_config(raw=study)
+    assert cfg["raw"] == str(study) and cfg["study"] == "dt-healthcare"
+    assert {p for p in input_files(cfg, ROOT) if study in p.parents} == \
+        {study / "pubmed" / "pubmed.txt", study / scopus_file, study / "openalex" / "page-0001.json"}
+
+
+def test_ignore_file_keeps_user_lines_and_lists_an_empty_scopus_search(servers, tmp_path, monkeypatch):
+    out = tmp_path / "raw"
+    study = out / "dt-healthcare"
+    study.mkdir(parents=True)
+    (study / ".bibtwinignore").write_text("# mine\nnotes-*.csv\n")
+    query = load_config(CONFIG).databases["scopus"]["query"]
+    empty = ScopusStandIn([], expect_query=query).start()
+    try:
+        monkeypatch.setenv("BIBTWIN_SCOPUS_URL", empty.search_url)
+        rows = run_study(CONFIG, out, only=["scopus"])
+    finally:
+        empty.stop()
+    assert (rows[0].count_reported, rows[0].count_saved) == (0, 0)
+    cache = study / "scopus" / "STANDARD" / cache_name(query)
+    assert cache.read_bytes() == b""  # pybliometrics' cache of a search that found nothing
+    lines = (study / ".bibtwinignore").read_text().splitlines()
+    assert lines[:2] == ["# mine", "notes-*.csv"]
+    assert [ln for ln in lines[2:] if not ln.startswith("#")] == [
+        "scopus/searches.json", f"scopus/STANDARD/{cache_name(query)}", "query_log.csv"]
+    (study / "notes-1.csv").write_text("a,b\n1,2\n")
+    assert discover(study) == []
+    run_study(CONFIG, out, only=["pubmed"])  # the block grows; the user's lines stay
+    lines = (study / ".bibtwinignore").read_text().splitlines()
+    assert lines[:2] == ["# mine", "notes-*.csv"]
+    assert [ln for ln in lines[2:] if not ln.startswith("#")] == [
+        "pubmed/batch-*.txt", "pubmed/state.json", "scopus/searches.json",
+        f"scopus/STANDARD/{cache_name(query)}", "query_log.csv"]
+    assert [f.relative_to(study).as_posix() for f, _ in discover(study)] == ["pubmed/pubmed.txt"]
 
 
 def test_query_log_keeps_other_databases_rows(servers, tmp_path):

@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import normalize as nz
 from .errors import ParseError, UnknownFormatError
-from .readers import ReaderResult, Rejection, known_formats, reader_for, reader_modules
+from .readers import ReaderResult, known_formats, reader_for, reader_modules
 from .schema import STRING, conform, validate
 from .textio import Text, read_text
 
@@ -102,16 +102,23 @@ _NOT_EXPORTS = {".md", ".txt.md", ".yaml", ".yml", ".py", ".ipynb", ".pdf", ".pn
 
 def discover(paths_or_folder) -> list[tuple[Path, bool]]:
     """``(file, named)`` pairs: ``named`` is True for a file given explicitly, False for one found in a
-    folder (a folder may hold other files beside exports; those are skipped, not errors)."""
+    folder (a folder may hold other files beside exports; those are skipped, not errors).
+
+    Files a ``.bibtwinignore`` in a folder read lists (a fetch's batches, state files, query log; see
+    :mod:`bibtwin.ignorefile`) are not listed at all; a file named explicitly is always listed.
+    """
+    from .ignorefile import IgnoreRules
+
     if isinstance(paths_or_folder, (str, Path)):
         paths_or_folder = [paths_or_folder]
     found: dict[Path, bool] = {}
     for p in map(Path, paths_or_folder):
         if p.is_dir():
+            rules = IgnoreRules(p)
             for f in sorted(p.rglob("*")):
                 rel = f.relative_to(p).parts
                 if f.is_file() and not any(part.startswith(".") for part in rel) \
-                        and f.suffix.lower() not in _NOT_EXPORTS:
+                        and f.suffix.lower() not in _NOT_EXPORTS and not rules.ignored(f):
                     found.setdefault(f, False)
         elif p.is_file():
             found[p] = True
@@ -183,7 +190,7 @@ _DEFAULT_DATABASE = {
     "scopus_csv": "scopus", "scopus_bibtex": "scopus", "scopus_ris": "scopus", "medline": "pubmed",
     "pubmed_csv": "pubmed", "wos_plain": "wos", "wos_tab": "wos", "wos_bibtex": "wos",
     "lens_csv": "lens", "dimensions_csv": "dimensions", "openalex_json": "openalex",
-    "pop_csv": "scholar", "ris": "unknown", "bibtex": "unknown",
+    "pop_csv": "scholar", "ris": "unknown", "bibtex": "unknown", "scopus_api_json": "scopus",
 }
 
 

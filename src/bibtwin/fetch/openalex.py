@@ -25,6 +25,7 @@ log = logging.getLogger("bibtwin.fetch.openalex")
 
 OPENALEX_URL = "https://api.openalex.org/"
 STATE_VERSION = 1
+INTERMEDIATE_FILES = ("state.json",)  # not an export (.bibtwinignore)
 
 
 @dataclass

@@ -36,6 +36,8 @@ log = logging.getLogger("bibtwin.fetch.pubmed")
 EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 MAX_RETRIEVABLE = 10_000
 STATE_VERSION = 1
+# written beside the records but not exports (.bibtwinignore): the batches hold pubmed.txt's records again
+INTERMEDIATE_FILES = ("batch-*.txt", "state.json")
 _PMID_LINE = re.compile(r"^PMID- ?(\d+)", re.MULTILINE)
 _RECORD_SEP = re.compile(r"\n[ \t]*\n")
 _DATE = re.compile(r"^\d{4}(/\d{2}/\d{2})?$")

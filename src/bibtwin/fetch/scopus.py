@@ -2,13 +2,15 @@
 
 pybliometrics caches a search as one file, ``<cache dir>/<VIEW>/<md5 of the query>``, holding the API's
 ``entry`` objects one JSON object per line. bibtwin points that cache at ``data/raw/<study>/scopus/``, so
-the cached file *is* the raw response, and :func:`read_cache` rebuilds the canonical table from it with
-pybliometrics' own parser and no network (``searches.json`` beside it lists query, view and file).
+the cached file *is* the raw response: pybliometrics does the fetching (keys, paging, cache writing) and
+bibtwin reads the file with its ``scopus_api_json`` reader (:mod:`bibtwin.readers.scopus_json`, the one
+mapping of Scopus API fields), as ``bibtwin.read`` and ``bibtwin ingest`` do; :func:`read_cache` reads
+every search listed in ``searches.json`` (query, view, file, counts) with no network.
 
 The COMPLETE view (all authors, affiliation ids, abstract, author keywords, funding) needs a subscriber
 key; with a key that is refused it (HTTP 401/403) the search falls back to the STANDARD view, which names
 only the first author (``dc:creator``) and allows at most 5,000 results. The view used is in
-``searches.json``, the query log and each record's ``extra``.
+``searches.json`` and the query log; each record's ``extra`` says whether its authors are complete.
 
 pybliometrics is initialized programmatically, never by its prompt: the config it reads is a temporary
 file without the key (keys are passed to ``init``), its other cache folders are temporary, and the
@@ -34,15 +36,23 @@ from pathlib import Path
 import pandas as pd
 
 from .. import atomic
-from ..io import finish
 from ..schema import empty_frame
 from . import MANUAL_HINT, FetchError, redact
 
 log = logging.getLogger("bibtwin.fetch.scopus")
 
-SOURCE_FORMAT = "scopus_api"
+SOURCE_FORMAT = "scopus_api_json"
 VIEWS = ("COMPLETE", "STANDARD")
 MANIFEST = "searches.json"
+
+
+def intermediate_files(folder) -> list[str]:
+    """Files under ``folder`` that are not exports (``.bibtwinignore``): the manifest, and the empty cache
+    file of each search that found nothing."""
+    folder = Path(folder)
+    empty = [f.relative_to(folder).as_posix() for view in VIEWS if (folder / view).is_dir()
+             for f in sorted((folder / view).iterdir()) if f.is_file() and is_empty_search(f)]
+    return [MANIFEST, *empty]
 
 
 @dataclass
@@ -163,7 +173,7 @@ def fetch_scopus(query: str, folder, settings: ScopusSettings | None = None) -> 
         for view in views:
             if (folder / view / name).exists():
                 log.info("Scopus: using the cached %s search %s", view, folder / view / name)
-                return _result_from_cache(folder, query, view, keys, tokens, s)
+                return _result_from_cache(folder, query, view)
 
     staging = folder / ".partial"  # pybliometrics writes its cache file in place: stage, then rename
     staging.mkdir(parents=True, exist_ok=True)
@@ -200,51 +210,60 @@ def fetch_scopus(query: str, folder, settings: ScopusSettings | None = None) -> 
         os.replace(staged, dest)
     finally:
         _remove_tree(staging)
-    records = records_from_search(search, source_file=str(dest), view=view)
+    records = read_search_file(dest)
     _write_manifest(folder, query, view, dest, count_reported, len(records))
     return ScopusResult(query=query, view=view, count_reported=count_reported, count_saved=len(records),
                         files=[dest], records=records, from_cache=False)
 
 
-def _result_from_cache(folder: Path, query: str, view: str, keys, tokens, s: ScopusSettings) -> ScopusResult:
+def _result_from_cache(folder: Path, query: str, view: str) -> ScopusResult:
     manifest = _read_manifest(folder)
     entry = manifest.get(f"{view}/{cache_name(query)}", {})
-    records = _read_one(folder, query, view, keys, tokens)
-    count = entry.get("count_reported", len(records))
-    _write_manifest(folder, query, view, folder / view / cache_name(query), count, len(records))
-    return ScopusResult(query=query, view=view, count_reported=count, count_saved=len(records),
-                        files=[folder / view / cache_name(query)], records=records, from_cache=True)
-
-
-def _read_one(folder: Path, query: str, view: str, keys, tokens) -> pd.DataFrame:
-    from pybliometrics.scopus import ScopusSearch
-
     path = folder / view / cache_name(query)
+    records = read_search_file(path)
+    count = entry.get("count_reported", len(records))
+    _write_manifest(folder, query, view, path, count, len(records))
+    return ScopusResult(query=query, view=view, count_reported=count, count_saved=len(records),
+                        files=[path], records=records, from_cache=True)
+
+
+def read_search_file(path) -> pd.DataFrame:
+    """The canonical records of one cached search (read with the ``scopus_api_json`` reader).
+
+    A search with no results leaves an empty cache file (pybliometrics writes no line): no records.
+    """
+    from ..io import load
+
+    path = Path(path)
     if not path.exists():
-        raise FetchError(f"{path}: no cached Scopus search for {query!r} ({view} view)")
-    # a cached file is read without any request: pybliometrics reads it when it exists and refresh=False;
-    # the URL points nowhere so a request, were one made, could not reach the network
-    with _pybliometrics(folder, keys, tokens, "http://127.0.0.1:9/unreachable", 5, 0):
-        search = ScopusSearch(query, view=view, subscriber=(view == "COMPLETE"), refresh=False, download=False)
-    return records_from_search(search, source_file=str(path), view=view)
+        raise FetchError(f"{path}: no cached Scopus search")
+    if is_empty_search(path):
+        return empty_frame()
+    loaded = load(path, SOURCE_FORMAT)
+    if loaded.report.rejected:
+        log.warning("Scopus: %d entr(y/ies) of %s not kept: %s", len(loaded.report.rejected), path,
+                    "; ".join(r["reason"] for r in loaded.report.rejected[:3]))
+    return loaded.records
+
+
+def is_empty_search(path) -> bool:
+    """Whether a cache file holds no entry: pybliometrics writes an empty file for a search with no
+    results (not an export; ``bibtwin fetch`` lists it in ``.bibtwinignore``)."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    return len(head) < 4096 and not head.strip()
 
 
 def read_cache(folder) -> pd.DataFrame:
-    """The canonical records of every search cached under ``folder`` (``data/raw/<study>/scopus``),
-    rebuilt offline from pybliometrics' cache files listed in ``searches.json``."""
+    """The canonical records of every search cached under ``folder`` (``data/raw/<study>/scopus``), read
+    offline from the cache files listed in ``searches.json``."""
+    from ..io import concat_records
+
     folder = Path(folder)
     manifest = _read_manifest(folder)
     if not manifest:
         raise FetchError(f"{folder / MANIFEST}: no cached Scopus searches listed")
-    frames = [_read_one(folder, e["query"], e["view"], ["offline-cache-only"], None)
-              for _, e in sorted(manifest.items())]
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return empty_frame()
-    out = pd.concat(frames, ignore_index=True)
-    from ..io import _unique_ids
-    out["record_id"] = _unique_ids(out["record_id"])
-    return out
+    return concat_records([read_search_file(folder / e["file"]) for _, e in sorted(manifest.items())])
 
 
 def _read_manifest(folder: Path) -> dict:
@@ -286,70 +305,3 @@ def _remove_tree(path: Path) -> None:
     for p in sorted(path.rglob("*"), key=lambda q: len(q.parts), reverse=True):
         p.rmdir() if p.is_dir() else p.unlink()
     path.rmdir()
-
-
-# ------------------------------------------------------------------------------------- conversion
-
-def _split(value, sep: str = ";") -> list[str]:
-    if value is None or value == "":
-        return []
-    return [v.strip() for v in str(value).split(sep)]
-
-
-def records_from_search(search, *, source_file: str, view: str) -> pd.DataFrame:
-    """pybliometrics ``ScopusSearch.results`` as the canonical table (finished by ``bibtwin.io.finish``)."""
-    return records_from_documents(search.results or [], source_file=source_file, view=view)
-
-
-def records_from_documents(docs, *, source_file: str, view: str) -> pd.DataFrame:
-    """Turn pybliometrics ``Document`` namedtuples into canonical records (database ``scopus``)."""
-    rows = []
-    extra_fields = ("source_id", "aggregationType", "subtype", "coverDate", "coverDisplayDate", "afid",
-                    "author_afids", "pii", "eIssn", "openaccess", "freetoread", "fund_acr", "fund_no",
-                    "author_count", "article_number", "creator")
-    for doc in docs:
-        d = doc._asdict()
-        names = _split(d["affilname"])
-        cities = _split(d["affiliation_city"])
-        countries = _split(d["affiliation_country"])
-        affiliations = []
-        for i, name in enumerate(names):
-            parts = [name, cities[i] if i < len(cities) else "", countries[i] if i < len(countries) else ""]
-            text = ", ".join(p for p in parts if p)
-            if text and text not in affiliations:
-                affiliations.append(text)
-        full_names = _split(d["author_names"])
-        complete = bool(full_names)
-        # STANDARD view: only the first author (dc:creator) is known
-        authors = full_names if complete else ([d["creator"]] if d["creator"] else [])
-        extra = {k: d[k] for k in extra_fields if d.get(k) not in (None, "")}
-        extra["view"] = view
-        extra["authors_complete"] = complete
-        issn = "; ".join(x for x in (d["issn"], d["eIssn"]) if x)
-        year = (d["coverDate"] or "")[:4]
-        rows.append({
-            "record_id": f"scopus:{d['eid']}" if d["eid"] else None,
-            "eid": d["eid"], "doi": d["doi"], "pmid": d["pubmed_id"], "title": d["title"],
-            "abstract": d["description"],
-            "year": int(year) if year.isdigit() else None,
-            "journal": d["publicationName"], "issn": issn or None, "volume": d["volume"],
-            "issue": d["issueIdentifier"], "pages": d["pageRange"] or d["article_number"],
-            "doc_type_raw": d["subtypeDescription"],
-            "authors": authors, "author_full_names": full_names,
-            "author_ids": _split(d["author_ids"]), "affiliations": affiliations,
-            "author_keywords": [k for k in _split(d["authkeywords"], "|") if k],
-            "cited_by": d["citedby_count"],
-            "open_access": d["freetoreadLabel"] or None,
-            "funding": "; ".join(x for x in (d["fund_sponsor"], d["fund_acr"], d["fund_no"]) if x) or None,
-            "url": f"https://www.scopus.com/inward/record.uri?eid={d['eid']}&origin=resultslist"
-            if d["eid"] else None,
-            "extra": json.dumps(extra, ensure_ascii=False, sort_keys=True, default=str),
-        })
-    if not rows:
-        return finish(empty_frame().assign(database="scopus"), source_file=source_file,
-                      source_format=SOURCE_FORMAT)
-    df = pd.DataFrame(rows)
-    df["database"] = "scopus"
-    df["year"] = df["year"].astype("Int64")
-    df["cited_by"] = df["cited_by"].astype("Int64")
-    return finish(df, source_file=source_file, source_format=SOURCE_FORMAT)

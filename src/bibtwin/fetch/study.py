@@ -12,7 +12,9 @@ The config names the study and gives each database its query in that database's 
 Databases with ``fetch: manual`` (Web of Science, Google Scholar) are exported by hand. Everything is
 written under ``<out>/<study>/`` (``out`` defaults to ``data/raw``): one folder per database and
 ``query_log.csv`` (database, query, date run in UTC, count the database reported, count saved, files),
-rewritten atomically after each database, never holding a key.
+rewritten atomically after each database, never holding a key. ``.bibtwinignore`` in the study folder lists
+the files written that are not exports (PubMed batches and state, the Scopus manifest, OpenAlex state, the
+query log), so ``bibtwin ingest data/raw/<study>`` reads each record once (:mod:`bibtwin.ignorefile`).
 
 Base URLs come from the config (``base_url``) unless ``BIBTWIN_EUTILS_URL``, ``BIBTWIN_OPENALEX_URL`` or
 ``BIBTWIN_SCOPUS_URL`` is set, which win (tests point them at a loopback stand-in).
@@ -146,6 +148,7 @@ def run_study(config, out=None, only=None, *, refresh: bool = False,
     secrets = _secrets(settings)
 
     rows = []
+    write_ignore_file(study_dir, wanted)  # before the first batch: an interrupted fetch is ingestible too
     for db in wanted:
         spec = cfg.databases[db]
         try:
@@ -154,8 +157,43 @@ def run_study(config, out=None, only=None, *, refresh: bool = False,
             raise FetchError(redact(exc, secrets)) from None
         rows.append(row)
         write_query_log(study_dir / "query_log.csv", [row], secrets)
+        write_ignore_file(study_dir, wanted)
         log.info("%s: %d of %d records saved", db, row.count_saved, row.count_reported)
     return rows
+
+
+IGNORE_OWNER = "bibtwin fetch"
+
+
+def intermediate_files(study_dir, databases=()) -> list[str]:
+    """Patterns (relative to the study folder) of the files ``bibtwin fetch`` writes that are not exports,
+    for the databases named and those already fetched there."""
+    from . import openalex, pubmed, scopus
+
+    study_dir = Path(study_dir)
+    patterns = []
+    for db in AUTOMATIC:
+        folder = study_dir / db
+        if db not in databases and not folder.is_dir():
+            continue
+        if db == "pubmed":
+            names = pubmed.INTERMEDIATE_FILES
+        elif db == "openalex":
+            names = openalex.INTERMEDIATE_FILES
+        else:
+            names = scopus.intermediate_files(folder) if folder.is_dir() else [scopus.MANIFEST]
+        patterns += [f"{db}/{name}" for name in names]
+    return patterns + ["query_log.csv"]
+
+
+def write_ignore_file(study_dir, databases=()) -> Path:
+    """Write (atomically) the block of ``<study>/.bibtwinignore`` that ``bibtwin fetch`` manages."""
+    from ..ignorefile import write_block
+
+    return write_block(study_dir, IGNORE_OWNER, intermediate_files(study_dir, databases),
+                       comment="Written by bibtwin fetch: files beside the records that are not exports\n"
+                               "(PubMed batches hold pubmed.txt's records again). Lines outside this block "
+                               "are kept.")
 
 
 def _secrets(settings: dict) -> list[str]:

@@ -50,6 +50,7 @@ READER_MODULES: tuple[str, ...] = (
     "medline",
     "ris",
     "bibtex",
+    "scopus_json",
     "openalex_json",
     "delimited",
 )
