@@ -216,3 +216,13 @@ def test_small_and_odd_sizes(tmp_path):
         assert {db: len(v) for db, v in ids.items()} == {db: counts[db] for db in ids}
     with pytest.raises(ValueError):
         write_demo_corpus(tmp_path / "none", n_records=0)
+
+
+def test_committed_demo_decisions_equal_a_fresh_generation(tmp_path):
+    """data/screening/demo-decisions.csv (synthetic) is what write_demo_decisions makes from the demo
+    corpus, so the demo PRISMA diagram is complete and never drifts from the code."""
+    from bibtwin.demo import write_demo_decisions
+    from bibtwin.paths import DEMO_RAW, SCREENING
+    fresh = tmp_path / "decisions.csv"
+    write_demo_decisions(DEMO_RAW, fresh)
+    assert fresh.read_bytes() == (SCREENING / "demo-decisions.csv").read_bytes()

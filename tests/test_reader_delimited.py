@@ -200,10 +200,6 @@ def test_scopus_old_layout_fixture(delim):
 
 
 
-@pytest.mark.parametrize("encoding,newline", [("latin-1", "\n"), ("utf-16", "\n"), ("utf-8-sig", "\r\n"),
-                                              ("utf-16", "\r\n")])
-
-
 def test_lens_fixture(delim):
     df = bibtwin.read(delim / "lens_small.csv")
     assert list(df["record_id"]) == ["lens:000-123-456-789-01X", "lens:001-999-888-777-66X"]

@@ -45,6 +45,10 @@ def _cmd_demo(args) -> int:
 
     counts = write_demo_corpus(args.out, n_records=args.records, seed=args.seed)
     print(f"synthetic demo corpus -> {args.out}: {counts}")
+    if args.decisions:
+        from .demo import write_demo_decisions
+        n = write_demo_decisions(args.out, args.decisions, seed=args.seed)
+        print(f"synthetic screening decisions -> {args.decisions}: {n} rows")
     return 0
 
 
@@ -101,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--records", type=int, default=1500, help="number of records in all (default 1500)")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--seed", type=int, default=20221, help="random seed (default 20221)")
+    p.add_argument("--decisions", default=None, metavar="CSV",
+                   help="also write synthetic screening decisions for the corpus to this file")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("fetch", help="run a study's queries on PubMed, Scopus and OpenAlex; save raw responses")

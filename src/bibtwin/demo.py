@@ -1320,3 +1320,21 @@ def write_demo_corpus(out_dir, n_records: int = 1500, seed: int = 20221, start_y
         for fh in files.values():
             fh.close()
     return {"records": n_records, "works": n_works, **counts}
+
+
+def write_demo_decisions(raw_dir, out_csv, seed: int = 20221) -> int:
+    """SYNTHETIC screening decisions for a demo corpus, so its PRISMA diagram is complete.
+
+    The corpus in ``raw_dir`` is read and merged as ``bibtwin ingest`` does, and
+    :func:`bibtwin.screening.simulate_decisions` decides every work (seeded). Never use this for a real
+    review: real decisions are the reviewers' (``data/screening/decisions.csv``). Returns the row count.
+    """
+    from .atomic import write_csv
+    from .ingest import ingest
+    from .screening import simulate_decisions
+
+    works = ingest(raw_dir).merged.works
+    decisions = simulate_decisions(works, seed=seed)
+    decisions = decisions[[c for c in decisions.columns if c != "line"]]  # "line" is for error messages
+    write_csv(out_csv, decisions)
+    return len(decisions)
