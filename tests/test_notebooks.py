@@ -1,5 +1,5 @@
 """Notebooks: committed without outputs, with a literal ``parameters`` cell matching config/default.yaml,
-and every one runs through papermill on a small corpus, writing each catalog figure and its table."""
+(running them end to end is tests/test_pipeline.py)."""
 from __future__ import annotations
 
 import ast
@@ -72,33 +72,3 @@ def test_parameters_are_annotated_literals_equal_to_the_default_run(name):
         assert "#" in line, f"parameter without a comment: {line!r}"
     defaults = pipeline.notebook_parameters(pipeline.load_run_config(root=ROOT), ROOT)
     assert values == defaults
-
-
-@pytest.mark.slow
-def test_notebooks_run_on_a_small_corpus(tmp_path):
-    """Every notebook, in dependency order, on 300 synthetic records with simulated screening decisions:
-    every catalog figure (PDF, SVG, PNG) and table is written into the temporary folders."""
-    import papermill as pm
-
-    from bibtwin.demo import write_demo_corpus
-    from bibtwin.ingest import ingest
-    from bibtwin.screening import simulate_decisions, write_decisions
-
-    project_outputs = {p: p.stat().st_mtime_ns for folder in (ROOT / "figures", ROOT / "data" / "processed")
-                       if folder.exists() for p in folder.rglob("*") if p.is_file()}
-    raw = tmp_path / "raw"
-    write_demo_corpus(raw, n_records=300)
-    decisions = tmp_path / "decisions.csv"
-    write_decisions(simulate_decisions(ingest(raw).merged.works, n_included=5), decisions)
-    params = pipeline.notebook_parameters(pipeline.load_run_config(root=ROOT), ROOT)
-    params.update(raw_dir=str(raw), decisions_file=str(decisions), processed_dir=str(tmp_path / "processed"),
-                  tables_dir=str(tmp_path / "processed" / "tables"), figures_dir=str(tmp_path / "figures"),
-                  figure_width_in=3.5)
-    for name in NAMES:
-        pm.execute_notebook(str(NOTEBOOK_DIR / f"{name}.ipynb"), str(tmp_path / f"{name}.ipynb"),
-                            parameters=params, kernel_name="python3", cwd=str(tmp_path), progress_bar=False)
-    for name in NAMES:
-        for path in pipeline.expected_outputs(name, params, Path("/")):
-            assert path.exists(), f"{name} did not write {path}"
-    after = {p: p.stat().st_mtime_ns for p in project_outputs if p.exists()}
-    assert after == project_outputs, "running the notebooks on temporary folders touched the project's outputs"

@@ -35,13 +35,15 @@ class IngestResult:
         }
 
 
-def ingest(paths, *, keep_going: bool = False, do_merge: bool = True) -> IngestResult:
+def ingest(paths, *, keep_going: bool = False, do_merge: bool = True, relative_to=None) -> IngestResult:
     """Read every export in ``paths`` (files or folders) and, by default, merge them into works.
 
     With ``keep_going`` a file that cannot be read is listed in the report's ``failed_files`` instead of
     stopping the run; without it the first such file raises its :class:`~bibtwin.errors.ParseError`.
+    With ``relative_to`` (the project root), files inside it are named relative to it in ``source_file``
+    and the report, so two clones of a project give the same bytes.
     """
-    frames, reports, failed = load_files(paths, keep_going=keep_going)
+    frames, reports, failed = load_files(paths, keep_going=keep_going, relative_to=relative_to)
     records = concat_records(frames)
     result = IngestResult(records=records, reports=reports, failed=failed)
     if do_merge and len(records):

@@ -57,8 +57,12 @@ def detect_format(text: Text) -> str:
                              expected="one of " + ", ".join(known_formats()), found=first[:80])
 
 
-def load(path, format: str | None = None) -> Loaded:
-    """Read one export; return the canonical records and the file's report."""
+def load(path, format: str | None = None, *, name: str | None = None) -> Loaded:
+    """Read one export; return the canonical records and the file's report.
+
+    ``name`` is what ``source_file`` and the report call the file (default: ``path`` as given).
+    """
+    name = str(path) if name is None else name
     text = read_text(path)
     fmt = format or detect_format(text)
     try:
@@ -69,8 +73,8 @@ def load(path, format: str | None = None) -> Loaded:
     result: ReaderResult = module.parse(text, fmt)
     encoding = text.encoding
     text.release()  # the file's content can be hundreds of MB: free it before finish() copies columns
-    records = finish(result.records, source_file=str(path), source_format=fmt)
-    report = FileReport(path=str(path), format=fmt, encoding=encoding,
+    records = finish(result.records, source_file=name, source_format=fmt)
+    report = FileReport(path=name, format=fmt, encoding=encoding,
                         records_read=result.n_read, records_kept=len(records),
                         rejected=[r.as_dict() for r in result.rejected], warnings=list(result.warnings))
     return Loaded(records, report)
@@ -127,7 +131,18 @@ def discover(paths_or_folder) -> list[tuple[Path, bool]]:
     return sorted(found.items())
 
 
-def load_files(paths_or_folder, *, keep_going: bool = False):
+def source_name(path: Path, relative_to=None) -> str:
+    """How a file is named in ``source_file`` and reports: relative to ``relative_to`` (e.g. the project
+    root) when it lies inside it, so the outputs do not depend on where a project was cloned."""
+    if relative_to is not None:
+        try:
+            return Path(path).resolve().relative_to(Path(relative_to).resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)
+
+
+def load_files(paths_or_folder, *, keep_going: bool = False, relative_to=None):
     """Load every export named or found in folders.
 
     Returns ``(frames, reports, failed)``. A file found inside a folder that is not an export (notes, a
@@ -140,17 +155,19 @@ def load_files(paths_or_folder, *, keep_going: bool = False):
     frames, reports, failed = [], [], []
     for f, named in discover(paths_or_folder):
         try:
-            loaded = load(f)
+            loaded = load(f, name=source_name(f, relative_to))
         except UnknownFormatError as exc:
             if named:
                 raise
-            reports.append(FileReport(path=str(f), format="skipped", encoding="", records_read=0,
+            reports.append(FileReport(path=source_name(f, relative_to), format="skipped", encoding="",
+                                      records_read=0,
                                       records_kept=0, warnings=[f"not an export: {exc.message}"]))
             continue
         except BibtwinError as exc:
             if not keep_going:
                 raise
-            failed.append({"path": str(f), "error": str(exc), "error_type": type(exc).__name__})
+            failed.append({"path": source_name(f, relative_to), "error": str(exc),
+                           "error_type": type(exc).__name__})
             continue
         frames.append(loaded.records)
         reports.append(loaded.report)

@@ -248,16 +248,25 @@ def _execute(nb_path: Path, out_nb: Path, params: dict, root: Path) -> None:
     kernels = KernelSpecManager().find_kernel_specs()
     kernel = "bibtwin" if "bibtwin" in kernels else "python3"
     out_nb.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_nb.with_name(f".{out_nb.name}.tmp")
+    tmp = out_nb.with_name(f".{out_nb.stem}.tmp.ipynb")
     # the kernel inherits this: bibtwin.paths.ROOT in the notebook is the root this run works in
     previous = os.environ.get("BIBTWIN_ROOT")
     os.environ["BIBTWIN_ROOT"] = str(root)
     try:
+        # the kernel's own log (a warning that loopback TCP is unencrypted) would drown the progress lines;
+        # errors in the notebook's code still reach the executed copy and RunError
         pm.execute_notebook(str(nb_path), str(tmp), parameters=params, kernel_name=kernel,
-                            cwd=str(root), progress_bar=False, log_output=False)
-    except pm.PapermillExecutionError as exc:
+                            cwd=str(root), progress_bar=False, log_output=False,
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    except BaseException as exc:
+        if not isinstance(exc, pm.PapermillExecutionError):
+            tmp.unlink(missing_ok=True)  # interrupted: no half-executed copy left behind
+            raise
+        failed = out_nb.with_name(f"{out_nb.stem}.failed.ipynb")
+        if tmp.exists():
+            tmp.replace(failed)
         raise RunError(f"{nb_path.relative_to(root)}: cell {exc.exec_count} failed: {exc.ename}: "
-                       f"{exc.evalue} (executed copy with the traceback: {tmp})") from None
+                       f"{exc.evalue} (executed copy with the traceback: {failed})") from None
     finally:
         if previous is None:
             os.environ.pop("BIBTWIN_ROOT", None)
@@ -265,6 +274,7 @@ def _execute(nb_path: Path, out_nb: Path, params: dict, root: Path) -> None:
             os.environ["BIBTWIN_ROOT"] = previous
     _strip_volatile(tmp)
     tmp.replace(out_nb)
+    out_nb.with_name(f"{out_nb.stem}.failed.ipynb").unlink(missing_ok=True)
 
 
 def _strip_volatile(path: Path) -> None:

@@ -11,19 +11,22 @@ Policy for malformed input, shared by all delimited formats:
 * a row with the wrong number of fields -> a :class:`Rejection` naming its record number and line, so one
   damaged row does not cost the other records, and nothing read is silently lost;
 * an odd number of quote characters where a quoted field never closes (a file cut off inside its last
-  record) -> :class:`TruncatedRecordError` naming the line where that record starts.
+  record) -> :class:`TruncatedRecordError` naming the line where that record starts;
+* a header of more than 10,000 columns -> :class:`ParseError`; anything else pyarrow cannot parse (a line
+  of several MiB that straddles its blocks) -> :class:`ParseError` with pyarrow's message.
 """
 from __future__ import annotations
 
 import csv
 import io
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pv
 
-from ..errors import DuplicateColumnsError, EmptyFileError, TruncatedRecordError
+from ..errors import DuplicateColumnsError, EmptyFileError, ParseError, TruncatedRecordError
 from ..textio import Text
 from . import Rejection
 
@@ -48,7 +51,19 @@ def split_header(line: str, delimiter: str, quoted: bool) -> list[str]:
     """Column names of one header line."""
     if not quoted:
         return [name.strip() for name in line.split(delimiter)]
-    return [name.strip() for name in next(csv.reader([line], delimiter=delimiter), [])]
+    with _unlimited_fields():
+        return [name.strip() for name in next(csv.reader([line], delimiter=delimiter), [])]
+
+
+@contextmanager
+def _unlimited_fields():
+    """Lift Python's csv limit of 128 KiB per field (csv.Error beyond it) while we parse: pyarrow has no such
+    limit, and a long abstract or reference list must not turn into an error only on the slow path."""
+    previous = csv.field_size_limit(2**31 - 1)  # the largest a C long holds everywhere
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def read_rows(text: Text, *, delimiter: str = ",", quoted: bool = True, header_line: int = 1) -> Rows:
@@ -60,20 +75,28 @@ def read_rows(text: Text, *, delimiter: str = ",", quoted: bool = True, header_l
     header = data[body_start:header_end].decode("utf-8", errors="replace")
     names = _column_names(text, split_header(header, delimiter, quoted), header_line)
     names = _with_trailing_delimiter_column(data, header_end, names, delimiter, quoted)
+    no_rows = EmptyFileError(text.path, "no records", line=header_line + 1,
+                             expected="at least one row below the header", found="only the header")
+    if _line_offset(data, header_line) >= len(data):
+        raise no_rows
     try:
-        table, invalid = _parse(data, names, delimiter, quoted, header_line)
+        try:
+            table, invalid = _parse(data, names, delimiter, quoted, header_line)
+        except pa.ArrowInvalid:
+            if not text.unverified_utf8:
+                raise
+            # presumed UTF-8 but may not be (re-saved as Windows-1252): pyarrow fails on a string column, or
+            # on a malformed row whose text it cannot decode for the invalid-row handler; decode, parse again
+            data = text.verify_utf8()
+            table, invalid = _parse(data, names, delimiter, quoted, header_line)
     except pa.ArrowInvalid as exc:
-        if not (text.unverified_utf8 and "utf8" in str(exc).lower()):
-            raise
-        # presumed UTF-8 but is not (re-saved as Windows-1252): decode and parse again
-        data = text.verify_utf8()
-        table, invalid = _parse(data, names, delimiter, quoted, header_line)
+        raise ParseError(text.path, f"the CSV parser failed: {exc}", expected="rows of delimited text",
+                         found=str(exc)[:80]) from None
     if quoted and data.count(b'"') % 2:
         _raise_if_unterminated(text, delimiter, header_line)
     n_records = table.num_rows + len(invalid)
     if n_records == 0:
-        raise EmptyFileError(text.path, "no records", line=header_line + 1,
-                             expected="at least one row below the header", found="only the header")
+        raise no_rows
     source_record = np.arange(1, n_records + 1)
     rejected: list[Rejection] = []
     if invalid:
@@ -107,14 +130,15 @@ def _parse(data: bytes, names: list[str], delimiter: str, quoted: bool, header_l
         invalid: list[tuple[int, int, str]] = []
 
         def keep_invalid(row, invalid=invalid) -> str:
-            invalid.append((row.number - header_line, row.actual_columns, row.text))
+            invalid.append((row.number, row.actual_columns, row.text))
             return "skip"
 
         try:
             table = pv.read_csv(
-                pa.BufferReader(data),
-                read_options=pv.ReadOptions(use_threads=False, skip_rows=header_line, column_names=names,
-                                            block_size=_BLOCK_BYTES),
+                # the rows below the header, a zero-copy slice: pyarrow's skip_rows fails on a header line
+                # longer than its block
+                pa.BufferReader(pa.py_buffer(data).slice(_line_offset(data, header_line))),
+                read_options=pv.ReadOptions(use_threads=False, column_names=names, block_size=_BLOCK_BYTES),
                 parse_options=pv.ParseOptions(delimiter=delimiter, quote_char='"' if quoted else False,
                                               double_quote=quoted, newlines_in_values=newlines_in_values,
                                               invalid_row_handler=keep_invalid),
@@ -134,8 +158,16 @@ def _parse(data: bytes, names: list[str], delimiter: str, quoted: bool, header_l
 _UNNAMED = "unnamed column "
 
 
+# Exports have tens of columns (Web of Science tab-delimited about 70); a header line of millions of
+# delimiters would make pyarrow build that many columns (minutes, gigabytes) before it gives up
+_MAX_COLUMNS = 10_000
+
+
 def _column_names(text: Text, names: list[str], header_line: int) -> list[str]:
     """Check the header: no repeats; columns without a name get one so their values are not lost."""
+    if len(names) > _MAX_COLUMNS:
+        raise ParseError(text.path, "the header has too many columns for an export", line=header_line,
+                         expected=f"at most {_MAX_COLUMNS:,} columns", found=f"{len(names):,} columns")
     names = [n if n else f"{_UNNAMED}{i}" for i, n in enumerate(names, 1)]
     seen: set[str] = set()
     repeated = [n for n in names if n in seen or seen.add(n)]
@@ -186,7 +218,8 @@ def _python_rows(text: Text, delimiter: str, quoted: bool, header_line: int):
     record, line_before = 0, 0
     while True:
         try:
-            row, error = next(reader), None
+            with _unlimited_fields():
+                row, error = next(reader), None
         except StopIteration:
             return
         except csv.Error as exc:  # the reader goes on with the next line after an error

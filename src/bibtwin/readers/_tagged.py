@@ -73,7 +73,10 @@ def split_fields(text: str, *, head_pattern: str, tag_width: int, value_start: i
     tag = pc.if_else(is_tag, pc.binary_slice(head_bytes, 0, tag_width), pa.scalar(None, pa.large_binary()))
     tag = pc.utf8_trim_whitespace(tag.cast(pa.large_string()))
     longest = pc.max(pc.binary_length(head_bytes)).as_py() or 0
-    head_values = pc.utf8_ltrim_whitespace(pc.binary_slice(head_bytes, value_start, max(longest, value_start))
+    # only a tag line's first `value_start` bytes are known to be ASCII: cutting another line there could
+    # split a multi-byte character, and its value is never used
+    tag_bytes = pc.if_else(is_tag, head_bytes, pa.scalar(b"", pa.large_binary()))
+    head_values = pc.utf8_ltrim_whitespace(pc.binary_slice(tag_bytes, value_start, max(longest, value_start))
                                            .cast(pa.large_string()))
     parts = pc.replace_with_mask(lines, pa.array(~continuation), head_values)
     offsets = np.append(starts, len(lines)).astype(np.int64)

@@ -45,10 +45,11 @@ def sniff(head: str) -> str | None:
 
 
 def parse(text: Text, fmt: str = "openalex_json") -> ReaderResult:
-    works, rejected = [], []
+    works, positions, rejected = [], [], []
     for position, item in enumerate(_json_values(text), start=1):
         if isinstance(item, dict) and (item.get("id") or item.get("title") or item.get("display_name")):
             works.append(item)
+            positions.append(position)
         elif isinstance(item, dict):
             rejected.append(Rejection(source_record=position, reason="not an OpenAlex work: an object "
                                       f"without id or title (keys {sorted(item)[:5]})"))
@@ -57,7 +58,7 @@ def parse(text: Text, fmt: str = "openalex_json") -> ReaderResult:
                                       f"{type(item).__name__}, expected an object"))
     rows = [_row(w) for w in works]
     frame = pd.DataFrame(rows, columns=list(_ROW_COLUMNS))
-    frame["source_record"] = range(1, len(frame) + 1)
+    frame["source_record"] = positions  # as rejections count them: a value that is not a work keeps its place
     for col in ("year", "cited_by"):
         frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
     return ReaderResult(frame, rejected)
