@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from common import CORPUS, REFERENCE, ROOT, WORK, header, measure
+from common import CORPUS, REFERENCE, WORK, header, measure
 
 LITSTUDY_VENV = WORK / "litstudy-venv"
 LITSTUDY_PINS = ["litstudy==1.0.6", "bibtexparser<2", "pandas<3"]

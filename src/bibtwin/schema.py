@@ -161,16 +161,58 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
 
 def _clean_strings(values: pd.Series) -> pd.Series:
     """Strip text; the empty string and whitespace are "unknown" (NA)."""
+    s = values if values.dtype == STRING else values.astype(STRING)
+    arr = strip_to_null(s.array._pa_array)
+    return pd.Series(pd.arrays.ArrowStringArray(arr), index=values.index, dtype=STRING)
+
+
+_EDGE_BYTES = pa.array([bytes([b]) for b in (*b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", *range(0x80, 0x100))],
+                       pa.binary())
+
+
+def strip_to_null(arr):
+    """Strip surrounding whitespace and turn empty strings into nulls, touching only the values that need
+    it: whether a value starts or ends with whitespace is read from its first and last character, so
+    the cost grows with the number of values, not with the length of the text (abstracts are long)."""
     import pyarrow.compute as pc
 
-    s = values if values.dtype == STRING else values.astype(STRING)
-    arr = s.array._pa_array
-    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-    arr = pc.utf8_trim_whitespace(arr)
-    arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
     if arr.type != pa.string():
         arr = arr.cast(pa.string())
-    return pd.Series(pd.arrays.ArrowStringArray(arr), index=values.index, dtype=STRING)
+    if len(arr) == 0:
+        return arr
+    # first and last byte (a slice of the bytes is O(1) per value, a slice of characters is not): ASCII
+    # whitespace, or any non-ASCII byte, which may belong to a Unicode space and is checked by the trim
+    raw = arr.cast(pa.binary())
+    edges = pc.or_(pc.is_in(pc.binary_slice(raw, 0, 1), value_set=_EDGE_BYTES),
+                   pc.is_in(pc.binary_slice(raw, -1), value_set=_EDGE_BYTES))
+    arr = patch_strings(arr, edges, pc.utf8_trim_whitespace)
+    empty = pc.equal(pc.binary_length(arr), 0).fill_null(False)
+    if pc.any(empty).as_py():
+        arr = pc.if_else(empty, pa.scalar(None, pa.string()), arr)
+    return arr
+
+
+def patch_strings(arr, mask, func):
+    """``func`` applied to the values of ``arr`` where ``mask`` is true, the others left as they are.
+
+    Works chunk by chunk, so a large column that needs a few fixes is not copied whole.
+    """
+    import pyarrow.compute as pc
+
+    if not pc.any(mask).as_py():
+        return arr
+    if isinstance(arr, pa.Array):
+        mask = mask.combine_chunks() if isinstance(mask, pa.ChunkedArray) else mask
+        return pc.replace_with_mask(arr, mask, func(pc.filter(arr, mask)))
+    mask = mask.combine_chunks() if isinstance(mask, pa.ChunkedArray) else mask
+    chunks, offset = [], 0
+    for chunk in arr.chunks:
+        m = mask.slice(offset, len(chunk))
+        offset += len(chunk)
+        if pc.any(m).as_py():
+            chunk = pc.replace_with_mask(chunk, m, func(pc.filter(chunk, m)))
+        chunks.append(chunk)
+    return pa.chunked_array(chunks, type=arr.type)
 
 
 def empty_frame() -> pd.DataFrame:
