@@ -31,9 +31,10 @@ def ensure_litstudy() -> Path | None:
 
 
 def build_big_scopus_csv(copies: int = BIG_COPIES) -> Path:
-    """smart_on_fhir/scopus.csv repeated ``copies`` times with unique EIDs (in Link) and DOIs."""
+    """smart_on_fhir/scopus.csv repeated ``copies`` times with unique EIDs (column and Link), PubMed IDs
+    and DOIs."""
     src = CORPUS / "smart_on_fhir" / "scopus.csv"
-    out = WORK / f"scopus_{copies * 701}.csv"
+    out = WORK / f"scopus_{copies * 701}_unique.csv"
     if out.exists():
         return out
     WORK.mkdir(exist_ok=True)
@@ -41,6 +42,9 @@ def build_big_scopus_csv(copies: int = BIG_COPIES) -> Path:
     rows = list(csv.reader(io.StringIO(text)))
     head, body = rows[0], rows[1:]
     i_doi, i_link = head.index("DOI"), head.index("Link")
+    # every identifier made unique per copy, or the copies would be one work seen 100 times
+    i_eid = head.index("EID") if "EID" in head else None
+    i_pmid = head.index("PubMed ID") if "PubMed ID" in head else None
     buf = io.StringIO()
     writer = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n")
     writer.writerow(head)
@@ -50,6 +54,10 @@ def build_big_scopus_csv(copies: int = BIG_COPIES) -> Path:
             if r[i_doi]:
                 r[i_doi] = f"{r[i_doi]}.c{c}"
             r[i_link] = re.sub(r"eid=2-s2\.0-(\d+)", lambda m: f"eid=2-s2.0-{m.group(1)}{c:03d}", r[i_link])
+            if i_eid is not None and r[i_eid]:
+                r[i_eid] = f"{r[i_eid]}{c:03d}"
+            if i_pmid is not None and r[i_pmid]:
+                r[i_pmid] = f"{r[i_pmid]}{c:03d}"
             writer.writerow(r)
     out.write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
     return out

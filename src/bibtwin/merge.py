@@ -309,16 +309,45 @@ class _Components:
 # ------------------------------------------------------------------------------------ pair finding
 
 
-def _pairs_within_groups(keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair (i < j) of positions sharing a non-missing key."""
+def _pairs_within_groups(keys: pd.Series, databases: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair (i < j) of positions sharing a non-missing key, sorted.
+
+    With ``databases``: every pair of records from two different databases, but records of one database
+    only as a chain (each with the next one of its key). The title rules never join two records of one
+    database, so the chain is enough to report them as near misses, and a title that many records of one
+    database share (a repeated "Editorial", a search exported twice) no longer costs the square of its
+    count.
+    """
     frame = pd.DataFrame({"key": keys.to_numpy(dtype=object), "pos": np.arange(len(keys))})
-    frame = frame[keys.notna().to_numpy()]
+    keep = keys.notna().to_numpy()
+    if databases is not None:
+        frame["db"] = databases
+    frame = frame[keep]
     frame = frame[frame["key"].duplicated(keep=False)]
     if frame.empty:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    pairs = frame.merge(frame, on="key", suffixes=("_a", "_b"))
-    pairs = pairs[pairs["pos_a"] < pairs["pos_b"]]
-    return pairs["pos_a"].to_numpy(np.int64), pairs["pos_b"].to_numpy(np.int64)
+    if databases is None:
+        pairs = frame.merge(frame, on="key", suffixes=("_a", "_b"))
+        pairs = pairs[pairs["pos_a"] < pairs["pos_b"]]
+        a, b = pairs["pos_a"].to_numpy(np.int64), pairs["pos_b"].to_numpy(np.int64)
+    else:
+        # same database: each record with the next one of the same key and database
+        chain = frame.sort_values(["key", "db", "pos"], kind="stable")
+        same = (chain["key"].to_numpy()[1:] == chain["key"].to_numpy()[:-1]) & \
+               (chain["db"].to_numpy()[1:] == chain["db"].to_numpy()[:-1])
+        pos = chain["pos"].to_numpy(np.int64)
+        parts_a, parts_b = [pos[:-1][same]], [pos[1:][same]]
+        names = sorted(frame["db"].dropna().unique())
+        by_db = {d: frame.loc[frame["db"] == d, ["key", "pos"]] for d in names}
+        for i, d1 in enumerate(names):
+            for d2 in names[i + 1:]:
+                pairs = by_db[d1].merge(by_db[d2], on="key", suffixes=("_a", "_b"))
+                parts_a.append(pairs["pos_a"].to_numpy(np.int64))
+                parts_b.append(pairs["pos_b"].to_numpy(np.int64))
+        x, y = np.concatenate(parts_a), np.concatenate(parts_b)
+        a, b = np.minimum(x, y), np.maximum(x, y)
+    order = np.lexsort((b, a))
+    return a[order], b[order]
 
 
 _NOTICE_TITLE = (r"^(erratum|errata|correction|corrigendum|retraction|retracted|expression of concern|"
@@ -385,7 +414,7 @@ def merge(records: pd.DataFrame, *, fuzzy_threshold: float = DEFAULT_FUZZY_THRES
     comps.freeze_membership()
 
     # 2. exact normalized title, years at most one apart, same first-author surname
-    title_a, title_b = _pairs_within_groups(norm_title)
+    title_a, title_b = _pairs_within_groups(norm_title, databases)
     if len(title_a):
         year_gap = np.abs(year[title_a] - year[title_b])
         keep = ~(year_gap > 1)  # NaN (unknown year) passes: title and author must still agree
