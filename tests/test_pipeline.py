@@ -71,7 +71,6 @@ def test_second_run_executes_and_rewrites_nothing(first_run):
     before = {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
     summary = pipeline.run(root=root, echo=lambda *a: None)
     assert summary.executed == []
-    assert summary.seconds < 5
     after = {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
     assert after == before
 
