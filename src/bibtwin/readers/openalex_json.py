@@ -17,10 +17,10 @@ from functools import lru_cache
 
 import pandas as pd
 
-from ..errors import ParseError
 from ..schema import COLUMN_NAMES
 from ..textio import Text
 from . import ReaderResult, Rejection
+from ._json import json_values
 
 FORMATS = ("openalex_json",)
 
@@ -69,15 +69,7 @@ def parse(text: Text, fmt: str = "openalex_json") -> ReaderResult:
 
 def _json_values(text: Text):
     """The works in ``text``, whatever the envelope."""
-    content = text.text
-    try:
-        data = json.loads(content)
-    except json.JSONDecodeError as exc:
-        if exc.msg != "Extra data":
-            raise _json_error(text.path, exc) from None
-        yield from _json_lines(text)
-        return
-    yield from _unwrap(data)
+    return json_values(text, _unwrap, expected="an OpenAlex works response (JSON)")
 
 
 def _unwrap(data):
@@ -96,27 +88,8 @@ def _unwrap(data):
         yield data
 
 
-def _json_lines(text: Text):
-    decoder = json.JSONDecoder()
-    for number, line in enumerate(text.text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            value, end = decoder.raw_decode(line.strip())
-        except json.JSONDecodeError as exc:
-            raise ParseError(text.path, f"malformed JSON: {exc.msg}", line=number, record=None,
-                             expected="one JSON object per line",
-                             found=f"column {exc.colno}: {line[max(0, exc.pos - 20):exc.pos + 20]}") from None
-        if line.strip()[end:].strip():
-            raise ParseError(text.path, "more than one JSON value on a line", line=number,
-                             expected="one JSON object per line (JSON Lines)", found=line[:80])
-        yield from _unwrap(value)
 
 
-def _json_error(path, exc: json.JSONDecodeError) -> ParseError:
-    context = exc.doc[max(0, exc.pos - 30):exc.pos + 30].replace("\n", "\\n")
-    return ParseError(path, f"malformed JSON: {exc.msg} (column {exc.colno})", line=exc.lineno,
-                      expected="an OpenAlex works response (JSON)", found=context)
 
 
 # ------------------------------------------------------------------------------------------- works

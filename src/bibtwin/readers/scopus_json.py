@@ -26,10 +26,10 @@ import re
 import pandas as pd
 
 from .. import normalize as nz
-from ..errors import ParseError
 from ..schema import COLUMN_NAMES
 from ..textio import Text
 from . import ReaderResult, Rejection
+from ._json import json_values
 
 FORMATS = ("scopus_api_json",)
 
@@ -101,15 +101,7 @@ def _unusable(item) -> str | None:
 
 def _entries(text: Text):
     """The entries of ``text``, whatever the envelope."""
-    content = text.text
-    try:
-        data = json.loads(content)
-    except json.JSONDecodeError as exc:
-        if exc.msg != "Extra data":
-            raise _json_error(text.path, exc) from None
-        yield from _json_lines(text.path, content)
-        return
-    yield from _unwrap(data)
+    return json_values(text, _unwrap, expected="a Scopus Search API response (JSON)")
 
 
 def _unwrap(data):
@@ -125,26 +117,8 @@ def _unwrap(data):
         yield data                                                       # one entry (a JSON line)
 
 
-def _json_lines(path: str, content: str):
-    for number, line in enumerate(content.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            message = "more than one JSON value on a line" if exc.msg == "Extra data" \
-                else f"malformed JSON: {exc.msg} (column {exc.colno})"
-            raise ParseError(path, message, line=number,
-                             expected="one Scopus entry (a JSON object) per line, as pybliometrics caches "
-                                      "a search",
-                             found=f"column {exc.colno}: {line[max(0, exc.pos - 20):exc.pos + 20]}") from None
-        yield from _unwrap(value)
 
 
-def _json_error(path, exc: json.JSONDecodeError) -> ParseError:
-    context = exc.doc[max(0, exc.pos - 30):exc.pos + 30].replace("\n", "\\n")
-    return ParseError(path, f"malformed JSON: {exc.msg} (column {exc.colno})", line=exc.lineno,
-                      expected="a Scopus Search API response (JSON)", found=context)
 
 
 # ----------------------------------------------------------------------------------------- entries
