@@ -693,15 +693,22 @@ def _lists_per_work(frame: pd.DataFrame, column: str, n_works: int) -> pd.Series
 
 
 def _union_per_work(ordered: pd.DataFrame, field: str, n_works: int) -> pd.Series:
-    """Items of every record of a work, first appearance kept, duplicates compared case-insensitively."""
+    """Items of every record of a work, first appearance kept, duplicates compared case-insensitively.
+
+    Items stay in Arrow: duplicates are found on integer codes of the lower-cased items, so a million
+    works' keywords never become Python strings.
+    """
     arr = _list_array(ordered[field]).fill_null(pa.scalar([], pa.list_(pa.string())))
     parents = pc.list_parent_indices(arr).to_numpy()
     items = arr.flatten()
-    flat = pd.DataFrame({"work_code": ordered["work_code"].to_numpy()[parents],
-                         "item": items.to_numpy(zero_copy_only=False),
-                         "key": pc.utf8_lower(items).to_numpy(zero_copy_only=False)})
-    flat = flat.drop_duplicates(["work_code", "key"])
-    return _lists_per_work(flat, "item", n_works)
+    work = ordered["work_code"].to_numpy()[parents]
+    key = pc.dictionary_encode(pc.utf8_lower(items)).indices.to_numpy(zero_copy_only=False)
+    first = np.nonzero(~pd.DataFrame({"work": work, "key": key}).duplicated().to_numpy())[0]
+    first = first[np.argsort(work[first], kind="stable")]
+    counts = np.bincount(work[first], minlength=n_works)
+    offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
+    values = pc.take(items, pa.array(first)).cast(pa.string())
+    return pd.Series(pd.arrays.ArrowExtensionArray(pa.ListArray.from_arrays(offsets, values)), dtype=LIST)
 
 
 def _fill_empty_lists(values: pd.Series) -> pd.Series:
