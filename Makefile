@@ -31,7 +31,7 @@ figures: $(STAMP)
 
 ## lab: start JupyterLab on notebooks/ with the bibtwin kernel
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 ## bench: print speed and memory figures (readers vs litstudy and bibliometrix, merge, scale)
 bench: $(STAMP)
