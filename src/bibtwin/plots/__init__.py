@@ -16,17 +16,43 @@ import pandas as pd
 from .. import catalog
 from ..atomic import write_csv
 from ..figures import FORMATS, save_figure
-from .citations import (plot_citation_distribution, plot_mean_citations_by_year, plot_most_cited_works,
-                        table_citation_distribution, table_mean_citations_by_year, table_most_cited_works)
-from .fields import (plot_field_by_year, plot_top_mesh_terms, plot_works_per_field, table_field_by_year,
-                     table_top_mesh_terms, table_works_per_field)
-from .keywords import (plot_keyword_co_occurrence, plot_keyword_trend_topics, table_keyword_co_occurrence,
-                       table_keyword_trend_topics)
+from .citations import (
+    plot_citation_distribution,
+    plot_mean_citations_by_year,
+    plot_most_cited_works,
+    table_citation_distribution,
+    table_mean_citations_by_year,
+    table_most_cited_works,
+)
+from .fields import (
+    plot_field_by_year,
+    plot_top_mesh_terms,
+    plot_works_per_field,
+    table_field_by_year,
+    table_top_mesh_terms,
+    table_works_per_field,
+)
+from .keywords import (
+    plot_keyword_co_occurrence,
+    plot_keyword_trend_topics,
+    table_keyword_co_occurrence,
+    table_keyword_trend_topics,
+)
 from .overlap import plot_database_overlap, table_database_overlap
-from .sources import (plot_countries_scp_mcp, plot_top_authors, plot_top_sources_bradford,
-                      table_countries_scp_mcp, table_top_authors, table_top_sources_bradford)
-from .trends import (plot_annual_production, plot_document_types_by_year, table_annual_production,
-                     table_document_types_by_year)
+from .sources import (
+    plot_countries_scp_mcp,
+    plot_top_authors,
+    plot_top_sources_bradford,
+    table_countries_scp_mcp,
+    table_top_authors,
+    table_top_sources_bradford,
+)
+from .trends import (
+    plot_annual_production,
+    plot_document_types_by_year,
+    table_annual_production,
+    table_document_types_by_year,
+)
 
 
 def publish(fig, table: pd.DataFrame, name: str, figures_dir, tables_dir, formats=FORMATS,

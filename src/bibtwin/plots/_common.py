@@ -63,6 +63,15 @@ def label_chars(ax, share: float = 0.42, min_chars: int = 16) -> int:
     return max(min_chars, int(width_in * share / 0.055))
 
 
+def row_labels(ax, y, labels, share: float) -> None:
+    """Label the rows of a horizontal bar chart, first row at the top: each label shortened to the
+    characters that fit in ``share`` of the figure's width, on one line, without tick marks."""
+    width = label_chars(ax, share)
+    ax.set_yticks(y, [shorten(t, width, 1) for t in labels])
+    ax.invert_yaxis()
+    ax.tick_params(axis="y", length=0)
+
+
 def shorten(text: str, width: int, lines: int = 2) -> str:
     """``text`` wrapped to ``width`` characters on at most ``lines`` lines, cut with an ellipsis."""
     text = " ".join(str(text).split())

@@ -10,9 +10,20 @@ import pandas as pd
 
 from ..metrics import citations_per_year, most_cited
 from ..metrics._frame import citations
-from ._common import (BLUE, VERMILLION, bar_chart_height, display_case, empty_message, first_author_surname,
-                      in_year_range, label_chars, new_axes, shorten, thousands, year_axis)
-
+from ._common import (
+    BLUE,
+    VERMILLION,
+    bar_chart_height,
+    display_case,
+    empty_message,
+    first_author_surname,
+    in_year_range,
+    new_axes,
+    row_labels,
+    shorten,
+    thousands,
+    year_axis,
+)
 
 # ---------------------------------------------------------------------------------- citation distribution
 
@@ -125,10 +136,7 @@ def plot_most_cited_works(table: pd.DataFrame, ax=None, *, width_in: float | Non
     y = np.arange(len(table))
     values = table["citations"].to_numpy(dtype=float)
     ax.barh(y, values, color=BLUE, height=0.72, linewidth=0)
-    width = label_chars(ax, 0.45)
-    ax.set_yticks(y, [shorten(t, width, 1) for t in table["label"]])
-    ax.invert_yaxis()
-    ax.tick_params(axis="y", length=0)
+    row_labels(ax, y, table["label"], 0.45)
     ax.set_xlabel("Global citations (reconciled across databases)")
     thousands(ax.xaxis)
     xmax = values.max()

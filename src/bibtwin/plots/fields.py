@@ -4,11 +4,26 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..metrics import classify_fields, fields_by_year, mesh_heading_table, works_per_field
+from ..metrics import (
+    classify_fields,
+    fields_by_year,
+    mesh_heading_table,
+    works_per_field,
+)
 from ..metrics._frame import explode
 from ..metrics.fields import UNCLASSIFIED
-from ._common import (BLUE, GREY, bar_chart_height, empty_message, in_year_range, label_chars, new_axes,
-                      shorten, thousands)
+from ._common import (
+    BLUE,
+    GREY,
+    bar_chart_height,
+    empty_message,
+    in_year_range,
+    label_chars,
+    new_axes,
+    row_labels,
+    shorten,
+    thousands,
+)
 
 
 def _ordered_fields(per_field: pd.DataFrame) -> pd.DataFrame:
@@ -44,10 +59,7 @@ def plot_works_per_field(table: pd.DataFrame, ax=None, *, width_in: float | None
     y = np.arange(len(rows))
     colors = [GREY if f == UNCLASSIFIED else BLUE for f in rows["field"]]
     ax.barh(y, rows["works"].to_numpy(), color=colors, height=0.72, linewidth=0)
-    width = label_chars(ax, 0.32)
-    ax.set_yticks(y, [shorten(t, width, 1) for t in rows["label"]])
-    ax.invert_yaxis()
-    ax.tick_params(axis="y", length=0)
+    row_labels(ax, y, rows["label"], 0.32)
     total = int(table["total_works"].iloc[0]) if len(table) else 0
     ax.set_xlabel(f"Works (of {total:,} unique works; a work can be in several fields)")
     thousands(ax.xaxis)
@@ -160,10 +172,7 @@ def plot_top_mesh_terms(table: pd.DataFrame, ax=None, *, width_in: float | None 
                                  "(MeSH comes with PubMed MEDLINE exports)")
     y = np.arange(len(table))
     ax.barh(y, table["works"].to_numpy(), color=BLUE, height=0.72, linewidth=0)
-    width = label_chars(ax, 0.36)
-    ax.set_yticks(y, [shorten(t, width, 1) for t in table["label"]])
-    ax.invert_yaxis()
-    ax.tick_params(axis="y", length=0)
+    row_labels(ax, y, table["label"], 0.36)
     with_mesh = int(table["works_with_mesh"].iloc[0])
     total = int(table["total_works"].iloc[0])
     ax.set_xlabel(f"Works (of {with_mesh:,} works indexed with MeSH; {total:,} works in all)")

@@ -7,8 +7,18 @@ import pandas as pd
 
 from ..metrics import cooccurrence, trend_topics
 from ..metrics._frame import explode
-from ._common import (BLUE, GREY, OKABE_ITO, bar_chart_height, empty_message, label_chars, new_axes, shorten,
-                      year_axis)
+from ._common import (
+    BLUE,
+    GREY,
+    OKABE_ITO,
+    bar_chart_height,
+    empty_message,
+    label_chars,
+    new_axes,
+    row_labels,
+    shorten,
+    year_axis,
+)
 
 FIELD = "author_keywords"
 LAYOUT_SEED = 20221
@@ -73,10 +83,7 @@ def plot_keyword_trend_topics(table: pd.DataFrame, ax=None, *, width_in: float |
     fmax = table["occurrences"].max()
     ax.scatter(table["year_median"], y, s=_size(table["occurrences"], fmax), color=BLUE, zorder=2,
                linewidths=0)
-    width = label_chars(ax, 0.3)
-    ax.set_yticks(y, [shorten(t, width, 1) for t in table["label"]])
-    ax.invert_yaxis()
-    ax.tick_params(axis="y", length=0)
+    row_labels(ax, y, table["label"], 0.3)
     ax.set_ylim(len(table) - 0.4, -0.6)
     years = np.arange(int(table["year_q1"].min()), int(table["year_q3"].max()) + 1)
     ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)

@@ -7,7 +7,14 @@ import numpy as np
 import pandas as pd
 
 from ..metrics._frame import explode
-from ._common import BLACK, database_color, database_label, database_order, empty_message, new_axes
+from ._common import (
+    BLACK,
+    database_color,
+    database_label,
+    database_order,
+    empty_message,
+    new_axes,
+)
 
 
 def table_database_overlap(works: pd.DataFrame) -> pd.DataFrame:

@@ -7,8 +7,20 @@ import pandas as pd
 from ..metrics import author_production, bradford, collaboration_type
 from ..metrics._frame import list_lengths
 from ..metrics.sources import source_names
-from ._common import (BLUE, GREEN, GREY, ORANGE, SKY, bar_chart_height, display_case, empty_message,
-                      first_author_surname, label_chars, new_axes, shorten, thousands)
+from ._common import (
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    SKY,
+    bar_chart_height,
+    display_case,
+    empty_message,
+    first_author_surname,
+    new_axes,
+    row_labels,
+    thousands,
+)
 
 ZONE_COLORS = {"Zone 1": BLUE, "Zone 2": ORANGE, "Zone 3": GREEN}
 
@@ -62,10 +74,7 @@ def plot_top_sources_bradford(table: pd.DataFrame, ax=None, *, width_in: float |
     y = np.arange(len(table))
     colors = [ZONE_COLORS.get(z, SKY) for z in table["zone"]]
     ax.barh(y, table["works"].to_numpy(), color=colors, height=0.72, linewidth=0)
-    width = label_chars(ax, 0.45)
-    ax.set_yticks(y, [shorten(t, width, 1) for t in table["label"]])
-    ax.invert_yaxis()
-    ax.tick_params(axis="y", length=0)
+    row_labels(ax, y, table["label"], 0.45)
     ax.set_xlabel("Works")
     thousands(ax.xaxis)
     xmax = table["works"].max()
@@ -110,10 +119,7 @@ def plot_top_authors(table: pd.DataFrame, ax=None, *, width_in: float | None = N
     frac = table["works_fractional"].to_numpy(dtype=float)
     ax.barh(y, full, color=SKY, height=0.75, linewidth=0, label="Full counting (1 per work)")
     ax.barh(y, frac, color=BLUE, height=0.4, linewidth=0, label="Fractional counting (1/number of authors)")
-    width = label_chars(ax, 0.3)
-    ax.set_yticks(y, [shorten(t, width, 1) for t in table["label"]])
-    ax.invert_yaxis()
-    ax.tick_params(axis="y", length=0)
+    row_labels(ax, y, table["label"], 0.3)
     ax.set_xlabel("Works")
     thousands(ax.xaxis)
     xmax = full.max()
@@ -172,10 +178,7 @@ def plot_countries_scp_mcp(table: pd.DataFrame, ax=None, *, width_in: float | No
     if unknown.sum():
         ax.barh(y, unknown, left=scp + mcp, color=GREY, height=0.72, linewidth=0,
                 label="No affiliation countries: SCP or MCP unknown")
-    width = label_chars(ax, 0.3)
-    ax.set_yticks(y, [shorten(t, width, 1) for t in table["country"]])
-    ax.invert_yaxis()
-    ax.tick_params(axis="y", length=0)
+    row_labels(ax, y, table["country"], 0.3)
     without = int(table["works_without_country"].iloc[0])
     ax.set_xlabel("Works by corresponding author's country"
                   + (f" ({without:,} works without a known country)" if without else ""))

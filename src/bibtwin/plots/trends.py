@@ -5,9 +5,24 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..metrics import annual_production, annual_production_by_database, document_types_by_year
-from ._common import (BLACK, GREY, OKABE_ITO, database_color, database_label, database_order, empty_message,
-                      in_year_range, new_axes, thousands, year_axis)
+from ..metrics import (
+    annual_production,
+    annual_production_by_database,
+    document_types_by_year,
+)
+from ._common import (
+    BLACK,
+    GREY,
+    OKABE_ITO,
+    database_color,
+    database_label,
+    database_order,
+    empty_message,
+    in_year_range,
+    new_axes,
+    thousands,
+    year_axis,
+)
 
 DOC_TYPE_LABELS = {"article": "Article", "review": "Review", "conference_paper": "Conference paper",
                    "book_chapter": "Book chapter", "book": "Book", "editorial": "Editorial", "letter": "Letter",
