@@ -19,19 +19,6 @@ from bibtwin.io import load
 from bibtwin.readers import medline
 from bibtwin.textio import decode
 
-REAL_FILES = ["gut_microbiome/pubmed_medline.txt", "ortho_reviews/pubmed.nbib"]
-
-
-def assert_matches_facts(df: pd.DataFrame, fact: dict) -> None:
-    assert len(df) == fact["n_records"]
-    years = df["year"].dropna().astype(int).value_counts().sort_index()
-    assert {str(y): int(n) for y, n in years.items()} == fact["years"]
-    assert int(df["year"].isna().sum()) == fact["n_no_year"]
-    assert int(df["doi"].notna().sum()) == fact["n_doi"]
-    assert df["doi"].dropna().str.lower().nunique() == fact["n_unique_doi"]
-    assert int(df["cited_by"].notna().sum()) == fact["n_cited"]
-    assert int(df["cited_by"].sum()) == fact["cited_sum"]
-
 
 def test_gut_microbiome_first_record(corpus):
     df = bibtwin.read(corpus / "gut_microbiome/pubmed_medline.txt")   # CRLF file

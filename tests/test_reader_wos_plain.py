@@ -4,26 +4,12 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
 import pytest
 
 import bibtwin
 from bibtwin.errors import EmptyFileError, EncodingError, ParseError
 from bibtwin.io import load
 from bibtwin.readers import wos_plain
-
-REAL_FILES = ["gut_microbiome/wos_savedrecs.txt", "internal_fixation/wos_plain.txt"]
-
-
-def assert_matches_facts(df: pd.DataFrame, fact: dict) -> None:
-    assert len(df) == fact["n_records"]
-    years = df["year"].dropna().astype(int).value_counts().sort_index()
-    assert {str(y): int(n) for y, n in years.items()} == fact["years"]
-    assert int(df["year"].isna().sum()) == fact["n_no_year"]
-    assert int(df["doi"].notna().sum()) == fact["n_doi"]
-    assert df["doi"].dropna().str.lower().nunique() == fact["n_unique_doi"]
-    assert int(df["cited_by"].notna().sum()) == fact["n_cited"]
-    assert int(df["cited_by"].sum()) == fact["cited_sum"]
 
 
 def test_gut_microbiome_first_record(corpus):
