@@ -155,6 +155,30 @@ def test_corresponding_country_scp_mcp():
         ["France", "Germany", 1], ["France", "Italy", 1]]
 
 
+def test_collaboration_unknown_without_affiliation_countries():
+    # d1: affiliations {Italy}, no address -> corresponding Italy (first affiliation country), SCP
+    # d2: affiliations name no country, address in Italy -> corresponding Italy, but the other authors'
+    #     countries are unknown -> neither SCP nor MCP (NA); bibliometrix counts it as MCP
+    # d3: affiliations {Italy, France}, address in Italy -> MCP
+    # d4: no country at all -> no corresponding country, NA, left out of country_production
+    # Italy: articles 3 = SCP 1 + MCP 1 + unknown 1, freq 3 / 3 = 1, MCP_ratio = 1 / (1 + 1) = 0.5
+    # (bibliometrix: SCP 1, MCP 2, MCP_ratio 2 / 3)
+    df = table(corresponding_address=[None, "Univ Rome, Rome, Italy", "Univ Milan, Milan, Italy.", None],
+               countries=[["Italy"], [], ["Italy", "France"], []])
+    types = m.collaboration_type(df)
+    assert types["country"].fillna("none").tolist() == ["Italy", "Italy", "Italy", "none"]
+    assert types["collaboration"].fillna("NA").tolist() == ["SCP", "NA", "MCP", "NA"]
+    prod = m.country_production(df)
+    assert prod["country"].tolist() == ["Italy"]
+    assert prod.loc[0, ["articles", "SCP", "MCP", "unknown"]].tolist() == [3, 1, 1, 1]
+    assert prod.loc[0, "freq"] == pytest.approx(1.0)
+    assert prod.loc[0, "MCP_ratio"] == pytest.approx(0.5)
+    # a country whose every article is unknown has no ratio (NaN), not 0
+    only_unknown = m.country_production(df.iloc[[1]])
+    assert only_unknown.loc[0, ["articles", "SCP", "MCP", "unknown"]].tolist() == [1, 0, 0, 1]
+    assert math.isnan(only_unknown.loc[0, "MCP_ratio"])
+
+
 def test_term_year_quartiles_and_trend_topics():
     # X occurs in 2010 (once), 2012 (twice), 2020 (once): sorted years 2010 2012 2012 2020, N = 4;
     # type-7 quantile at position (N - 1) p: q1 h = 0.75 -> 2010 + 0.75 * 2 = 2011.5 -> R round half
@@ -172,8 +196,9 @@ def test_term_year_quartiles_and_trend_topics():
 
 
 def test_keyword_frequencies_and_cooccurrence():
-    # A in d1 d2 d3, B in d1 d2, C in d1: pairs A-B 2 documents, A-C 1, B-C 1
-    df = table(author_keywords=[["a", "B", "c"], ["A", "b"], ["A"]])
+    # A in d1 d2 d3, B in d1 d2, C in d1: pairs A-B 2 documents, A-C 1, B-C 1 ("b." is B: a full stop
+    # ending a keyword is punctuation, as "Tinnitus." in the UK Biobank export)
+    df = table(author_keywords=[["a", "B", "c"], ["A", "b."], ["A"]])
     freq = m.keyword_frequencies(df, "author_keywords")
     assert freq[["term", "occurrences"]].values.tolist() == [["A", 3], ["B", 2], ["C", 1]]
     edges, graph = m.cooccurrence(df, "author_keywords", top_n=3)

@@ -25,6 +25,9 @@ def test_normalize_doi(raw, expected):
     ("van der Berg, Anne-Marie", "VAN DER BERG A-M"), ("Männistö S.", "MÄNNISTÖ S"),
     ("Camargo Tavares, L.", "CAMARGO TAVARES L"), ("Loughlin SO", "LOUGHLIN SO"),
     ("WHO", "WHO"), ("  ", None),
+    # name suffixes and a stray comma in UK Biobank's Scopus BibTeX (2-s2.0-85046126170, 85050543338)
+    ("Belliveau, R.A., Jr.", "BELLIVEAU RA JR"), ("D'Agostino, R.B., Sr.", "D'AGOSTINO RB SR"),
+    ("Loukola, L.L.C.S.,A.", "LOUKOLA A"),
 ])
 def test_author_short(raw, expected):
     assert nz.author_short(raw) == expected

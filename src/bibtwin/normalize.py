@@ -192,9 +192,14 @@ def author_short(name: str) -> str | None:
     name = _SPACE.sub(" ", name.replace("\u00a0", " ")).strip().strip(",;")
     if not name:
         return None
+    suffix = ""
     if "," in name:
         surname, _, given = name.partition(",")
-        given = given.strip()
+        parts = [p.strip() for p in given.split(",")]
+        if len(parts) > 1 and _SUFFIX.match(parts[-1]):  # "Belliveau, R.A., Jr." -> BELLIVEAU RA JR
+            suffix = parts.pop().rstrip(".")
+        # "Loukola, L.L.C.S.,A." (a stray comma in a Scopus export): the last part names the person
+        given = parts[-1]
         if given and not _is_initials(given):
             given = _initials_of(given)
     else:
@@ -205,8 +210,10 @@ def author_short(name: str) -> str | None:
             surname, given = name, ""
     given = given.replace(".", "").replace(" ", "")
     surname = surname.strip()
-    out = f"{surname} {given}".strip() if given else surname
-    return out.upper()
+    return " ".join(part for part in (surname, given, suffix) if part).upper()
+
+
+_SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv)\.?$", re.IGNORECASE)
 
 
 # letters, each but the first after an optional dot and an optional space or hyphen ("JA", "J.A.", "J.-N."):

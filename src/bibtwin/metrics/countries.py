@@ -52,7 +52,12 @@ def collaboration_type(df: pd.DataFrame) -> pd.DataFrame:
     """Per document: ``country`` (corresponding author's), ``n_countries`` (distinct countries of all
     authors, the corresponding country included) and ``collaboration``: ``SCP`` (single-country
     publication: every author's country is the corresponding author's) or ``MCP`` (multiple-country
-    publication); NA without a corresponding country."""
+    publication).
+
+    ``collaboration`` is NA (unknown) when the corresponding country is unknown, and when the document's
+    affiliations name no country: a corresponding address alone does not tell the other authors'
+    countries, so such a document is neither SCP nor MCP (bibliometrix then takes the countries of the
+    corresponding address alone and calls it SCP)."""
     country = corresponding_country(df)
     items = explode(df["countries"], unique_per_row=True)
     n_listed = np.bincount(items["row"].to_numpy(), minlength=len(df))
@@ -63,7 +68,7 @@ def collaboration_type(df: pd.DataFrame) -> pd.DataFrame:
     has_corr = country.notna().to_numpy()
     n_countries = n_listed + (has_corr & ~listed_corr)
     collab = pd.array(np.where(n_countries == 1, "SCP", "MCP"), dtype="string[pyarrow]")
-    collab[~has_corr] = pd.NA
+    collab[~has_corr | (n_listed == 0)] = pd.NA
     return pd.DataFrame({"country": country.array, "n_countries": n_countries, "collaboration": collab})
 
 
@@ -71,17 +76,20 @@ def country_production(df: pd.DataFrame) -> pd.DataFrame:
     """Corresponding author's countries (bibliometrix summary "Corresponding Author's Countries").
 
     ``articles`` documents per corresponding country, ``freq`` = articles / documents with a
-    corresponding country, ``SCP`` and ``MCP`` (see :func:`collaboration_type`), ``MCP_ratio`` =
-    MCP / articles. Sorted by articles, ties alphabetical.
+    corresponding country, ``SCP`` and ``MCP`` (see :func:`collaboration_type`), ``unknown`` = articles
+    whose affiliations name no country (neither SCP nor MCP), ``MCP_ratio`` = MCP / (SCP + MCP), NaN when
+    neither is known. Sorted by articles, ties alphabetical.
     """
     ct = collaboration_type(df).dropna(subset=["country"])
-    out = pd.crosstab(ct["country"], ct["collaboration"]).reindex(columns=["SCP", "MCP"], fill_value=0)
-    out["articles"] = out["SCP"] + out["MCP"]
+    kind = ct["collaboration"].astype(object).where(ct["collaboration"].notna(), "unknown")
+    out = pd.crosstab(ct["country"], kind).reindex(columns=["SCP", "MCP", "unknown"], fill_value=0)
+    out["articles"] = out["SCP"] + out["MCP"] + out["unknown"]
     out["freq"] = out["articles"] / out["articles"].sum()
-    out["MCP_ratio"] = out["MCP"] / out["articles"]
+    known = out["SCP"] + out["MCP"]
+    out["MCP_ratio"] = out["MCP"] / known.where(known > 0)
     out.index.name = "country"
     out.columns.name = None
-    out = out.reset_index()[["country", "articles", "freq", "SCP", "MCP", "MCP_ratio"]]
+    out = out.reset_index()[["country", "articles", "freq", "SCP", "MCP", "unknown", "MCP_ratio"]]
     return out.sort_values(["articles", "country"], ascending=[False, True], ignore_index=True)
 
 

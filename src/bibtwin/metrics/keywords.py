@@ -1,6 +1,8 @@
 """Keywords and MeSH: frequencies, trend topics (bibliometrix ``fieldByYear``), co-occurrence network.
 
-Terms are compared in bibliometrix's normal form: upper case, spaces collapsed (``upper_terms``).
+Terms are compared in bibliometrix's normal form: upper case, spaces collapsed (``upper_terms``), and a
+full stop ending the term dropped (``term_form``: "Tinnitus." is the keyword "TINNITUS"; bibliometrix
+replaces every "." and "," by a space, which also drops it).
 Fields: ``author_keywords`` (bibliometrix DE), ``index_keywords`` (ID, Keywords Plus), ``mesh_terms``
 (MeSH heading with subheading, ``Colorectal Neoplasms/microbiology``), ``mesh_headings`` (the descriptor
 alone, subheadings dropped), ``subject_categories``.
@@ -16,6 +18,11 @@ from ._frame import explode, upper_terms, years
 FIELDS = ("author_keywords", "index_keywords", "mesh_terms", "mesh_headings", "subject_categories")
 
 
+def term_form(items: pd.Series) -> pd.Series:
+    """A keyword in its normal form: :func:`upper_terms`, then trailing full stops removed."""
+    return upper_terms(items).str.replace(r"[\s.]+$", "", regex=True)
+
+
 def _mesh_heading(items: pd.Series) -> pd.Series:
     # "Colorectal Neoplasms/microbiology*" -> "COLORECTAL NEOPLASMS"
     return upper_terms(items.str.replace(r"/.*$", "", regex=True).str.replace("*", "", regex=False))
@@ -27,7 +34,7 @@ def term_items(df: pd.DataFrame, field: str, *, unique_per_row: bool = False) ->
         return explode(df["mesh_terms"], transform=_mesh_heading, unique_per_row=unique_per_row)
     if field not in df.columns:
         raise KeyError(f"no column {field!r}; expected one of {FIELDS}")
-    return explode(df[field], transform=upper_terms, unique_per_row=unique_per_row)
+    return explode(df[field], transform=term_form, unique_per_row=unique_per_row)
 
 
 def keyword_frequencies(df: pd.DataFrame, field: str = "author_keywords", n: int | None = None) -> pd.DataFrame:

@@ -48,7 +48,8 @@ def main_information(df: pd.DataFrame, reference_year: int, doc_type_column: str
       count is known: bibliometrix prints 0 for PubMed);
     - Average citations per year per doc: mean of ``cited_by / (reference_year - year + 1)``;
     - References: distinct cited references (upper case, spaces collapsed); 0 when no document has any;
-    - Keywords Plus (ID) / Author's Keywords (DE): distinct index keywords / author keywords (upper case);
+    - Keywords Plus (ID) / Author's Keywords (DE): distinct index keywords / author keywords (upper case,
+      a final full stop dropped: ``keywords.term_form``);
     - Authors: distinct authors; Author Appearances: sum of authors per document;
     - Authors of single-authored docs: distinct authors of documents with exactly one author;
     - Single-authored docs: documents with exactly one author;

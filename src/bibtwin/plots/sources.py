@@ -139,8 +139,8 @@ def table_countries_scp_mcp(works: pd.DataFrame, *, top_n: int = 15) -> pd.DataF
     ``MCP_ratio`` (MCP / (SCP + MCP)) and ``works_without_country`` (works whose corresponding country is
     unknown, the same on every row).
 
-    :func:`bibtwin.metrics.collaboration_type` counts a work without affiliation countries as SCP; this
-    figure shows it apart instead."""
+    :func:`bibtwin.metrics.collaboration_type` leaves a work without affiliation countries unknown (NA);
+    this figure shows those works apart."""
     collab = collaboration_type(works)
     no_affiliation = list_lengths(works["countries"]) == 0 if len(works) else np.zeros(0, dtype=bool)
     frame = pd.DataFrame({"country": collab["country"].to_numpy(dtype=object),
