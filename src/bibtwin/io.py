@@ -9,11 +9,13 @@ import hashlib
 import json
 import warnings
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from . import normalize as nz
+from ._threads import run_all
 from .errors import ParseError, UnknownFormatError
 from .readers import ReaderResult, known_formats, reader_for, reader_modules
 from .schema import STRING, conform, validate
@@ -223,21 +225,27 @@ def finish(df: pd.DataFrame, *, source_file: str, source_format: str) -> pd.Data
         df["database"] = df["database"].astype(STRING).fillna(_DEFAULT_DATABASE.get(source_format, "unknown"))
     if "source_record" not in df.columns:
         df["source_record"] = range(1, n + 1)
+    # independent column passes, run side by side (bibtwin._threads); the abstracts are the largest
+    tasks = {}
+    if "abstract" in df.columns:
+        tasks["abstract"] = partial(nz.clean_abstract, df["abstract"])
     for col in ("title", "journal", "journal_abbrev", "publisher", "corresponding_address", "funding",
                 "language"):
         if col in df.columns:
-            df[col] = nz.clean_text(df[col])
-    if "abstract" in df.columns:
-        df["abstract"] = nz.clean_abstract(df["abstract"])
+            tasks[col] = partial(nz.clean_text, df[col])
     if "doi" in df.columns:
-        df["doi"] = nz.normalize_doi(df["doi"])
+        tasks["doi"] = partial(nz.normalize_doi, df["doi"])
     if "doc_type_raw" in df.columns and "doc_type" not in df.columns:
-        df["doc_type"] = nz.normalize_doc_type(df["doc_type_raw"])
+        tasks["doc_type"] = partial(nz.normalize_doc_type, df["doc_type_raw"])
+    for col, values in run_all(tasks).items():
+        df[col] = values
     df = conform(df)
     if n:
-        df["authors"] = nz.normalize_authors(df["authors"])
+        tasks = {"authors": partial(nz.normalize_authors, df["authors"])}
         if df["countries"].list.len().sum() == 0 and df["affiliations"].list.len().sum() > 0:
-            df["countries"] = nz.countries_from_affiliations(df["affiliations"])
+            tasks["countries"] = partial(nz.countries_from_affiliations, df["affiliations"])
+        for col, values in run_all(tasks).items():
+            df[col] = values
     df["record_id"] = _fill_record_ids(df)
     return validate(df)
 

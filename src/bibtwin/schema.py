@@ -139,8 +139,12 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
     unknown = [c for c in df.columns if c not in DTYPES]
     if unknown:
         raise SchemaError(f"columns outside the canonical schema: {unknown}; put them in 'extra'")
+    from functools import partial
+
+    from ._threads import run_all
+
     n = len(df)
-    out = {}
+    out, tasks = {}, {}
     for col in COLUMNS:
         values = df[col.name] if col.name in df.columns else None
         if col.dtype == LIST:
@@ -155,7 +159,9 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
         elif values is None:
             out[col.name] = pd.Series(pd.NA, index=df.index, dtype=STRING)
         else:
-            out[col.name] = _clean_strings(values)
+            out[col.name] = None
+            tasks[col.name] = partial(_clean_strings, values)  # side by side: Arrow releases the GIL
+    out.update(run_all(tasks))
     return pd.DataFrame(out, index=df.index).reset_index(drop=True)
 
 
@@ -180,16 +186,26 @@ def strip_to_null(arr):
         arr = arr.cast(pa.string())
     if len(arr) == 0:
         return arr
-    # first and last byte (a slice of the bytes is O(1) per value, a slice of characters is not): ASCII
-    # whitespace, or any non-ASCII byte, which may belong to a Unicode space and is checked by the trim
-    raw = arr.cast(pa.binary())
-    edges = pc.or_(pc.is_in(pc.binary_slice(raw, 0, 1), value_set=_EDGE_BYTES),
-                   pc.is_in(pc.binary_slice(raw, -1), value_set=_EDGE_BYTES))
-    arr = patch_strings(arr, edges, pc.utf8_trim_whitespace)
+    arr = strip_edges(arr)
     empty = pc.equal(pc.binary_length(arr), 0).fill_null(False)
     if pc.any(empty).as_py():
         arr = pc.if_else(empty, pa.scalar(None, pa.string()), arr)
     return arr
+
+
+def strip_edges(arr):
+    """``utf8_trim_whitespace`` applied only to the values that start or end with whitespace.
+
+    Whether they do is read from their first and last byte (a slice of the bytes is O(1) per value, a
+    slice of characters is not): ASCII whitespace, or any non-ASCII byte, which may belong to a Unicode
+    space and is checked by the trim. The cost grows with the number of values, not their length.
+    """
+    import pyarrow.compute as pc
+
+    raw = arr.cast(pa.binary())
+    edges = pc.or_(pc.is_in(pc.binary_slice(raw, 0, 1), value_set=_EDGE_BYTES),
+                   pc.is_in(pc.binary_slice(raw, -1), value_set=_EDGE_BYTES))
+    return patch_strings(arr, edges, pc.utf8_trim_whitespace)
 
 
 def patch_strings(arr, mask, func):

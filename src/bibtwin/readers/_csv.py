@@ -1,9 +1,9 @@
 """Read the rows of a delimited export into Arrow string columns, with the checks every CSV reader needs.
 
 pyarrow's CSV reader does the parsing (measured on a 227 MB, 70,100-row Scopus CSV: 0.44 s single-threaded,
-0.56 s with threads on two busy cores, 0.99 s for pandas' pyarrow engine and 1.6 s for pandas' C engine;
-all columns read as text). It runs single-threaded because that was faster here and because only then
-does pyarrow report the row number of a malformed row.
+0.99 s for pandas' pyarrow engine and 1.6 s for pandas' C engine; all columns read as text). It uses
+threads (``BIBTWIN_THREADS``, see :mod:`bibtwin._threads`), except to find where malformed rows are: only a
+single-threaded parse reports their row numbers, so a file with such rows is parsed once more that way.
 
 Policy for malformed input, shared by all delimited formats:
 
@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.csv as pv
 
 from ..errors import DuplicateColumnsError, EmptyFileError, ParseError, TruncatedRecordError
+from .._threads import n_threads, run_all
 from ..textio import Text
 from . import Rejection
 
@@ -79,20 +80,13 @@ def read_rows(text: Text, *, delimiter: str = ",", quoted: bool = True, header_l
                              expected="at least one row below the header", found="only the header")
     if _line_offset(data, header_line) >= len(data):
         raise no_rows
-    try:
-        try:
-            table, invalid = _parse(data, names, delimiter, quoted, header_line)
-        except pa.ArrowInvalid:
-            if not text.unverified_utf8:
-                raise
-            # presumed UTF-8 but may not be (re-saved as Windows-1252): pyarrow fails on a string column, or
-            # on a malformed row whose text it cannot decode for the invalid-row handler; decode, parse again
-            data = text.verify_utf8()
-            table, invalid = _parse(data, names, delimiter, quoted, header_line)
-    except pa.ArrowInvalid as exc:
-        raise ParseError(text.path, f"the CSV parser failed: {exc}", expected="rows of delimited text",
-                         found=str(exc)[:80]) from None
-    if quoted and data.count(b'"') % 2:
+    # the quote count (for a file cut off inside a quoted field, below) runs beside the parser
+    original = data
+    done = run_all({"parse": lambda: _parse_checked(text, original, names, delimiter, quoted, header_line),
+                    "quotes": lambda: _count_byte(original, ord('"')) if quoted else 0})
+    data, (table, invalid) = done["parse"]
+    quotes = done["quotes"] if data is original else _count_byte(data, ord('"'))  # decoded once more
+    if quoted and quotes % 2:
         _raise_if_unterminated(text, delimiter, header_line)
     n_records = table.num_rows + len(invalid)
     if n_records == 0:
@@ -118,6 +112,30 @@ def read_rows(text: Text, *, delimiter: str = ",", quoted: bool = True, header_l
                 rejected=rejected, header_line=header_line)
 
 
+def _parse_checked(text: Text, data: bytes, names: list[str], delimiter: str, quoted: bool, header_line: int):
+    """``(data, _parse(...))``; ``data`` is the file's text once more if it had to be decoded again."""
+    try:
+        try:
+            return data, _parse(data, names, delimiter, quoted, header_line)
+        except pa.ArrowInvalid:
+            if not text.unverified_utf8:
+                raise
+            # presumed UTF-8 but may not be (re-saved as Windows-1252): pyarrow fails on a string column, or
+            # on a malformed row whose text it cannot decode for the invalid-row handler; decode, parse again
+            data = text.verify_utf8()
+            return data, _parse(data, names, delimiter, quoted, header_line)
+    except pa.ArrowInvalid as exc:
+        raise ParseError(text.path, f"the CSV parser failed: {exc}", expected="rows of delimited text",
+                         found=str(exc)[:80]) from None
+
+
+def _count_byte(data: bytes, byte: int) -> int:
+    """How often ``byte`` occurs in ``data`` (numpy, in slices: it releases the GIL, bytes.count does not)."""
+    values = np.frombuffer(data, dtype=np.uint8)
+    step = 1 << 23
+    return sum(int(np.count_nonzero(values[i:i + step] == byte)) for i in range(0, len(values), step))
+
+
 def _parse(data: bytes, names: list[str], delimiter: str, quoted: bool, header_line: int):
     """pyarrow's parse; returns (table, invalid rows as (record, n_fields, text)).
 
@@ -126,26 +144,14 @@ def _parse(data: bytes, names: list[str], delimiter: str, quoted: bool, header_l
     with a line break leaves a row with too few fields, and then the careful parser runs).
     """
     attempts = (False, True) if quoted else (False,)
+    body = pa.py_buffer(data).slice(_line_offset(data, header_line))
     for newlines_in_values in attempts:
-        invalid: list[tuple[int, int, str]] = []
-
-        def keep_invalid(row, invalid=invalid) -> str:
-            invalid.append((row.number, row.actual_columns, row.text))
-            return "skip"
-
         try:
-            table = pv.read_csv(
-                # the rows below the header, a zero-copy slice: pyarrow's skip_rows fails on a header line
-                # longer than its block
-                pa.BufferReader(pa.py_buffer(data).slice(_line_offset(data, header_line))),
-                read_options=pv.ReadOptions(use_threads=False, column_names=names, block_size=_BLOCK_BYTES),
-                parse_options=pv.ParseOptions(delimiter=delimiter, quote_char='"' if quoted else False,
-                                              double_quote=quoted, newlines_in_values=newlines_in_values,
-                                              invalid_row_handler=keep_invalid),
-                convert_options=pv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                  strings_can_be_null=True, null_values=[""],
-                                                  quoted_strings_can_be_null=True),
-            )
+            threads = n_threads() > 1
+            table, invalid = _read_csv(body, names, delimiter, quoted, newlines_in_values, threads)
+            if invalid and threads and newlines_in_values == attempts[-1]:
+                # with threads pyarrow does not know the row numbers of malformed rows: parse once more
+                table, invalid = _read_csv(body, names, delimiter, quoted, newlines_in_values, False)
         except pa.ArrowInvalid as exc:
             if newlines_in_values == attempts[-1] or "utf8" in str(exc).lower():
                 raise
@@ -153,6 +159,29 @@ def _parse(data: bytes, names: list[str], delimiter: str, quoted: bool, header_l
         if not invalid or newlines_in_values == attempts[-1]:
             return table, invalid
     raise AssertionError("unreachable")
+
+
+def _read_csv(body: pa.Buffer, names: list[str], delimiter: str, quoted: bool, newlines_in_values: bool,
+              use_threads: bool) -> tuple[pa.Table, list[tuple[int, int, str]]]:
+    invalid: list[tuple[int, int, str]] = []
+
+    def keep_invalid(row) -> str:
+        invalid.append((row.number, row.actual_columns, row.text))
+        return "skip"
+
+    table = pv.read_csv(
+        # the rows below the header, a zero-copy slice: pyarrow's skip_rows fails on a header line longer
+        # than its block
+        pa.BufferReader(body),
+        read_options=pv.ReadOptions(use_threads=use_threads, column_names=names, block_size=_BLOCK_BYTES),
+        parse_options=pv.ParseOptions(delimiter=delimiter, quote_char='"' if quoted else False,
+                                      double_quote=quoted, newlines_in_values=newlines_in_values,
+                                      invalid_row_handler=keep_invalid),
+        convert_options=pv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                          strings_can_be_null=True, null_values=[""],
+                                          quoted_strings_can_be_null=True),
+    )
+    return table, invalid
 
 
 _UNNAMED = "unnamed column "

@@ -22,6 +22,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..textio import Text
+
 
 @dataclass(frozen=True)
 class Fields:
@@ -37,28 +39,38 @@ class Fields:
         return len(self.line)
 
 
-def _lines(text: str) -> pa.Array:
-    """The lines of ``text`` as an Arrow array, built straight from the UTF-8 bytes (each line keeps its
-    ``\\n``; callers trim)."""
-    data = text.encode("utf-8")
+def _lines(text: Text) -> pa.Array:
+    """The lines of ``text`` as an Arrow array over its UTF-8 bytes, without decoding the file into a Python
+    string (which for non-ASCII text takes two or four bytes a character) or copying it: each line keeps
+    its ``\n``; callers trim."""
+    data = text.utf8
     newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
     ends_with_newline = bool(len(newlines)) and newlines[-1] == len(data) - 1
     offsets = np.empty(len(newlines) + (1 if ends_with_newline else 2), dtype=np.int64)
     offsets[0] = 0
     offsets[1:1 + len(newlines)] = newlines + 1
     offsets[-1] = len(data)
-    return pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data))
+    del newlines
+    raw = pa.LargeBinaryArray.from_buffers(pa.large_binary(), len(offsets) - 1,
+                                           [None, pa.py_buffer(offsets), pa.py_buffer(data)])
+    try:
+        return raw.cast(pa.large_string())  # checks that the bytes are UTF-8
+    except pa.ArrowInvalid:
+        if not text.unverified_utf8:
+            raise
+        text.verify_utf8()  # not UTF-8 after all (a file re-saved as Windows-1252): decoded, then again
+        return _lines(text)
 
 
-def split_fields(text: str, *, head_pattern: str, tag_width: int, value_start: int) -> Fields:
-    """Cut ``text`` (``\\n`` line endings) into fields.
+def split_fields(text: Text | str, *, head_pattern: str, tag_width: int, value_start: int) -> Fields:
+    """Cut ``text`` (``\n`` line endings) into fields.
 
     A line is a continuation when it starts with a space or tab and is not blank; any other non-blank line
     starts a field and is a tag line when its first ``value_start`` characters match the RE2
     ``head_pattern``; its tag is the first ``tag_width`` characters (stripped) and its value what follows
     ``value_start``.
     """
-    raw = _lines(text)
+    raw = _lines(text if isinstance(text, Text) else Text(text=text))
     lines = pc.utf8_trim_whitespace(raw)
     blank = pc.equal(pc.binary_length(lines), 0).to_numpy(zero_copy_only=False)
     # byte slices: tags are ASCII, and slicing bytes does not scan the (long) values

@@ -28,6 +28,7 @@ import base64
 import csv
 import json
 import re
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -35,8 +36,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import normalize as nz
+from .._threads import run_all
 from ..errors import MissingColumnsError
-from ..schema import STRING
+from ..schema import STRING, patch_strings
 from ..textio import Text
 from . import ReaderResult
 from ._csv import Rows, read_rows, split_header
@@ -95,7 +97,7 @@ def parse(text: Text, fmt: str) -> ReaderResult:
     if fmt == "wos_tab":
         rows = read_rows(text, delimiter="\t", quoted=False)
     elif fmt == "dimensions_csv":
-        has_note = bool(_DIMENSIONS_NOTE.match(text.text[:200]))
+        has_note = bool(_DIMENSIONS_NOTE.match(text.head(200)))
         rows = read_rows(text, header_line=2 if has_note else 1)
     elif fmt in FORMATS:
         rows = read_rows(text)
@@ -104,9 +106,20 @@ def parse(text: Text, fmt: str) -> ReaderResult:
     cols = _Columns(rows, text.path)
     required_all, required_any = _REQUIRED[fmt]
     cols.require(required_all, required_any)
-    out = _MAPPERS[fmt](cols)
+    mapped = _MAPPERS[fmt](cols)  # every column is taken now; the work that remains is in deferred tasks
+    unused = {name: rows.columns[name] for name in rows.header if name not in cols.used}
+    tasks = {"extra": partial(json_objects, unused)}
+    tasks.update((name, value) for name, value in mapped.items() if isinstance(value, partial))
+    done = run_all(tasks)
+    out = {}
+    for name, value in mapped.items():
+        value = done[name] if isinstance(value, partial) else value
+        if isinstance(name, tuple):  # one task computed several columns
+            out.update(zip(name, value))
+        else:
+            out[name] = value
     out["source_record"] = pa.array(rows.source_record, type=pa.int64())
-    out["extra"] = json_objects({name: rows.columns[name] for name in rows.header if name not in cols.used})
+    out["extra"] = done["extra"]
     return ReaderResult(records=_frame(out), rejected=rows.rejected)
 
 
@@ -307,6 +320,11 @@ _OTHER_CONTROLS = [chr(c) for c in range(32) if chr(c) not in "\n\r\t\b\f"]
 
 def _json_string_body(arr: pa.Array) -> pa.Array:
     """Values escaped as the inside of JSON strings, exactly as ``json.dumps(..., ensure_ascii=False)``."""
+    needs = pc.match_substring_regex(arr, '[\\x00-\\x1f"\\\\]').fill_null(False)
+    return patch_strings(arr, needs, _escape_json)
+
+
+def _escape_json(arr: pa.Array) -> pa.Array:
     for raw, escaped in _JSON_ESCAPES:
         arr = pc.replace_substring(arr, raw, escaped)
     if pc.any(pc.match_substring_regex(arr, "[\\x00-\\x1f]")).as_py():
@@ -341,32 +359,52 @@ def json_objects(columns: dict[str, pa.Array]) -> pa.Array:
 _NO_AUTHOR = r"^\[No author name available\]$"
 
 
+def _scopus_authors(authors_raw: pa.Array, semicolons: bool) -> pa.Array:
+    authors = _split(authors_raw, ";" if semicolons else ",")
+    return _map_items(authors, lambda a: pc.replace_substring_regex(a, _NO_AUTHOR, ""))
+
+
+def _scopus_full_names(full_names_raw: pa.Array, with_ids: bool = True):
+    """"Hahn, Waldemar (57255281800)": the names, and (``with_ids``) the Scopus author IDs in brackets."""
+    listed = _split(full_names_raw, ";")
+    full_names = _map_items(listed, lambda a: pc.replace_substring_regex(a, r"\s*\(\d+\)$", ""))
+    if not with_ids:
+        return full_names
+    return full_names, _map_items(listed, lambda a: _extract(a, r"\((?P<id>\d+)\)$"))
+
+
 def _scopus(c: _Columns) -> dict:
+    """Scopus CSV columns; the expensive ones are returned as deferred tasks (``partial``), run in parallel
+    by :func:`parse` once every column has been taken."""
     authors_raw = c.take("Authors")
     full_names_raw = c.take("Author full names")
     # The 2019-2022 layout separates authors with commas ("Merino J., Dashti H.S."), the current one
     # with semicolons; a file uses one or the other, and names never contain ";".
     semicolons = full_names_raw is not None or (
         authors_raw is not None and pc.any(pc.match_substring(authors_raw, ";")).as_py())
-    authors = _split(authors_raw, ";" if semicolons else ",")
-    if authors is not None:
-        authors = _map_items(authors, lambda a: pc.replace_substring_regex(a, _NO_AUTHOR, ""))
-    full_names = author_ids = None
-    if full_names_raw is not None:
-        listed = _split(full_names_raw, ";")
-        # "Hahn, Waldemar (57255281800)": the name, and the Scopus author ID in brackets
-        full_names = _map_items(listed, lambda a: pc.replace_substring_regex(a, r"\s*\(\d+\)$", ""))
-        author_ids = _map_items(listed, lambda a: _extract(a, r"\((?P<id>\d+)\)$"))
+    names = {}
+    if authors_raw is not None:
+        names["authors"] = partial(_scopus_authors, authors_raw, semicolons)
     ids_column = c.take("Author(s) ID")
+    if full_names_raw is not None:
+        if ids_column is None:
+            names[("author_full_names", "author_ids")] = partial(_scopus_full_names, full_names_raw)
+        else:
+            names["author_full_names"] = partial(_scopus_full_names, full_names_raw, with_ids=False)
     if ids_column is not None:
-        author_ids = _split(ids_column, ";")
+        names["author_ids"] = partial(_split, ids_column, ";")
     link = c.take("Link")
     eid = c.take("EID")
-    eid_from_link = _extract(link, r"[?&]eid=(?P<eid>2-s2\.0-\d+)")
+    eid_from_link = _extract(link, r"[?&]eid=(?P<eid>2-s2\.0-\d+)") if eid is None or eid.null_count else None
     eid = eid_from_link if eid is None else (eid if eid_from_link is None else pc.coalesce(eid, eid_from_link))
     cited_by_raw = c.take("Cited by")
     funding = _join([c.take("Funding Details"), *c.take_all(r"Funding Texts?( \d+)?")])
     return {
+        # references are the largest column: started first
+        # (they contain commas and are separated by "; ", as bibliometrix splits them)
+        "references": partial(_split, c.take("References"), "; "),
+        "index_keywords": partial(_split, c.take("Index Keywords"), ";"),
+        **names,
         "record_id": _prefixed("scopus:", eid),
         "eid": eid,
         "title": c.take("Title"),
@@ -380,16 +418,10 @@ def _scopus(c: _Columns) -> dict:
         "doi": c.take("DOI"),
         "url": link,
         "abstract": c.take("Abstract"),
-        "authors": authors,
-        "author_full_names": full_names,
-        "author_ids": author_ids,
-        "affiliations": _split(c.take("Affiliations"), ";"),
+        "affiliations": partial(_split, c.take("Affiliations"), ";"),
         "corresponding_address": c.take("Correspondence Address"),
-        "author_keywords": _split(c.take("Author Keywords"), ";"),
-        "index_keywords": _split(c.take("Index Keywords"), ";"),
+        "author_keywords": partial(_split, c.take("Author Keywords"), ";"),
         "subject_categories": _split(c.take("Subject area", "Subject areas"), ";"),
-        # references contain commas and are separated by "; " (as bibliometrix splits them)
-        "references": _split(c.take("References"), "; "),
         "funding": funding,
         "publisher": c.take("Publisher"),
         "issn": c.take("ISSN"),

@@ -59,7 +59,7 @@ def sniff(head: str) -> str | None:
 
 
 def parse(text: Text, fmt: str = "medline") -> ReaderResult:
-    fields = split_fields(text.text, head_pattern=_HEAD, tag_width=4, value_start=5)
+    fields = split_fields(text, head_pattern=_HEAD, tag_width=4, value_start=5)
     is_tag = pc.is_valid(fields.tag).to_numpy(zero_copy_only=False)
     _check_unparsable(fields, is_tag, text.path)
     # a record starts at a tag line that follows a blank line (or is the first tag line)
@@ -70,7 +70,7 @@ def parse(text: Text, fmt: str = "medline") -> ReaderResult:
     n = int(starts.sum())
     if n == 0:
         raise EmptyFileError(text.path, "no MEDLINE records", expected="records starting with 'PMID- '",
-                             found=_first_line(text.text))
+                             found=_first_line(text.head()))
     index = TagIndex(record, fields.tag)
 
     def values(*tags):

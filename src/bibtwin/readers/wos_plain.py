@@ -55,7 +55,7 @@ def sniff(head: str) -> str | None:
 
 
 def parse(text: Text, fmt: str = "wos_plain") -> ReaderResult:
-    fields = split_fields(text.text, head_pattern=_HEAD, tag_width=2, value_start=3)
+    fields = split_fields(text, head_pattern=_HEAD, tag_width=2, value_start=3)
     is_tag = pc.is_valid(fields.tag).to_numpy(zero_copy_only=False)
     junk = ~is_tag & ~fields.blank
     if junk.any():
