@@ -31,12 +31,24 @@ class Fields:
     line: np.ndarray        # 1-based line where the field starts
     tag: pa.Array           # the tag (``AU``, ``PMID``); null for a blank or unparsable line
     items: pa.ListArray     # the value's lines, trimmed: the tag line's value, then each continuation line
-    text: pa.Array          # the value with its lines joined by one space
     blank: np.ndarray       # bool: a blank line (separates MEDLINE records)
-    head: pa.Array          # the field's first line as written, for error messages
+    raw: pa.Array           # every line of the file as written (a view of the file's bytes)
 
     def __len__(self) -> int:
         return len(self.line)
+
+    def text(self, mask: np.ndarray | None = None) -> pa.Array:
+        """The value of each field (where ``mask`` is true) with its lines joined by one space.
+
+        Computed on request for the fields asked for: the whole file's joined text held beside ``items``
+        would be one more copy of the file.
+        """
+        items = self.items if mask is None else self.items.filter(pa.array(mask))
+        return pc.binary_join(items, pa.scalar(" ", items.type.value_type))
+
+    def head(self, i: int) -> str:
+        """Field ``i``'s first line as written, for error messages."""
+        return self.raw[int(self.line[i]) - 1].as_py().strip()
 
 
 def _lines(text: Text) -> pa.Array:
@@ -76,25 +88,39 @@ def split_fields(text: Text | str, *, head_pattern: str, tag_width: int, value_s
     # byte slices: tags are ASCII, and slicing bytes does not scan the (long) values
     first_byte = pc.binary_slice(raw.cast(pa.large_binary()), 0, 1)
     indented = pc.is_in(first_byte, value_set=pa.array([b" ", b"\t"], pa.large_binary()))
+    del first_byte
     continuation = indented.to_numpy(zero_copy_only=False) & ~blank
     continuation[:1] = False            # nothing to continue before the first line
     starts = np.flatnonzero(~continuation)
-    heads = lines.take(pa.array(starts))
-    head_bytes = heads.cast(pa.large_binary())
-    is_tag = pc.match_substring_regex(pc.binary_slice(head_bytes, 0, value_start), head_pattern)
+    # the first `value_start` bytes of each field's first line say whether it is a tag line, and which
+    line_bytes = lines.cast(pa.large_binary())
+    head_bytes = pc.binary_slice(line_bytes, 0, value_start).take(pa.array(starts))
+    is_tag = pc.match_substring_regex(head_bytes, head_pattern).fill_null(False)
     tag = pc.if_else(is_tag, pc.binary_slice(head_bytes, 0, tag_width), pa.scalar(None, pa.large_binary()))
     tag = pc.utf8_trim_whitespace(tag.cast(pa.large_string()))
-    longest = pc.max(pc.binary_length(head_bytes)).as_py() or 0
-    # only a tag line's first `value_start` bytes are known to be ASCII: cutting another line there could
-    # split a multi-byte character, and its value is never used
-    tag_bytes = pc.if_else(is_tag, head_bytes, pa.scalar(b"", pa.large_binary()))
-    head_values = pc.utf8_ltrim_whitespace(pc.binary_slice(tag_bytes, value_start, max(longest, value_start))
-                                           .cast(pa.large_string()))
-    parts = pc.replace_with_mask(lines, pa.array(~continuation), head_values)
-    offsets = np.append(starts, len(lines)).astype(np.int64)
+    del head_bytes
+    # a tag line's value: what follows its first `value_start` bytes (only those are known to be ASCII:
+    # cutting another line there could split a multi-byte character); any other first line of a field
+    # (blank, or not a field: an error for the reader) has the value ""
+    start_is_tag = is_tag.to_numpy(zero_copy_only=False)
+    replaced = starts[start_is_tag]
+    longest = pc.max(pc.binary_length(line_bytes)).as_py() or 0
+    values = pc.binary_slice(pc.take(line_bytes, pa.array(replaced)), value_start, max(longest, value_start))
+    values = pc.utf8_ltrim_whitespace(values.cast(pa.large_string()))
+    junk = starts[~start_is_tag & ~blank[starts]]
+    if len(junk):
+        replaced = np.concatenate([replaced, junk])
+        order = np.argsort(replaced, kind="stable")
+        replaced = replaced[order]
+        values = pc.take(pa.concat_arrays([values, pa.array([""] * len(junk), pa.large_string())]),
+                         pa.array(order))
+    mask = np.zeros(len(lines), dtype=bool)
+    mask[replaced] = True
+    parts = pc.replace_with_mask(lines, pa.array(mask), values)
+    del lines, line_bytes, values, mask
+    offsets = np.append(starts, len(parts)).astype(np.int64)
     items = pa.LargeListArray.from_arrays(pa.array(offsets), parts)
-    return Fields(line=starts + 1, tag=tag.cast(pa.string()), items=items,
-                  text=pc.binary_join(items, pa.scalar(" ", lines.type)), blank=blank[starts], head=heads)
+    return Fields(line=starts + 1, tag=tag.cast(pa.string()), items=items, blank=blank[starts], raw=raw)
 
 
 class TagIndex:
@@ -132,7 +158,7 @@ def values_per_record(index: TagIndex, fields: Fields, wanted, n_records: int, *
         lists = fields.items.filter(pa.array(mask))
         parent = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
         return list_from_sorted(rec[parent], pc.list_flatten(lists), n_records)
-    return list_from_sorted(rec, fields.text.filter(pa.array(mask)), n_records)
+    return list_from_sorted(rec, fields.text(mask), n_records)
 
 
 def list_from_sorted(record: np.ndarray, values: pa.Array, n_records: int) -> pa.ListArray:
@@ -192,7 +218,10 @@ def extra_per_record(index: TagIndex, fields: Fields, held, n_records: int) -> p
     ``{tag: [values]}`` when the tag repeats; keys sorted and formatted like
     :func:`bibtwin.io.extra_json`; null for a record with no such field."""
     mask = (index.codes >= 0) & ~index.mask(held)
-    mask &= pc.not_equal(fields.text, "").fill_null(False).to_numpy(zero_copy_only=False)
+    texts = fields.text(mask)
+    nonempty = pc.not_equal(texts, "").fill_null(False)
+    texts = texts.filter(nonempty)
+    mask[np.flatnonzero(mask)[~nonempty.to_numpy(zero_copy_only=False)]] = False
     if not mask.any():
         return pa.nulls(n_records, pa.string())
     rec, line, codes = index.record[mask], np.flatnonzero(mask), index.codes[mask]
@@ -202,7 +231,7 @@ def extra_per_record(index: TagIndex, fields: Fields, held, n_records: int) -> p
     rank[np.argsort(names.to_numpy(zero_copy_only=False))] = np.arange(len(names))
     order = np.lexsort((line, rank[codes], rec))
     rec, codes = rec[order], codes[order]
-    encoded = _json_strings(fields.text.take(pa.array(line[order])))
+    encoded = _json_strings(texts.take(pa.array(order)))
     starts = np.ones(len(rec), dtype=bool)
     starts[1:] = (rec[1:] != rec[:-1]) | (codes[1:] != codes[:-1])
     group = np.cumsum(starts) - 1

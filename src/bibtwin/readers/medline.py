@@ -131,7 +131,7 @@ def _check_unparsable(fields, is_tag: np.ndarray, path: str) -> None:
         raise ParseError(path, "line is not a MEDLINE field", line=int(fields.line[i]),
                          expected="a tag padded to 4 characters and '- ' (e.g. 'AU  - Merino J') or a "
                                   "continuation line indented by 6 spaces",
-                         found=fields.head[i].as_py())
+                         found=fields.head(i))
 
 
 def _first_line(text: str) -> str:

@@ -62,7 +62,7 @@ def parse(text: Text, fmt: str = "wos_plain") -> ReaderResult:
         i = int(np.flatnonzero(junk)[0])
         raise ParseError(text.path, "line is not a Web of Science field", line=int(fields.line[i]),
                          expected="a two-letter tag and a space (e.g. 'AU Wu, W') or a continuation line "
-                                  "indented by 3 spaces", found=fields.head[i].as_py())
+                                  "indented by 3 spaces", found=fields.head(i))
     tags = fields.tag
     file_level = pc.is_in(tags, value_set=pa.array(sorted(_FILE_TAGS))).fill_null(False) \
         .to_numpy(zero_copy_only=False)
@@ -130,8 +130,8 @@ def _pages(begin: pa.Array, end: pa.Array, article: pa.Array) -> pa.Array:
 
 
 def _cut_off(fields, mask, source_record: int, first: int, path: str) -> Rejection:
-    uid = pc.utf8_trim_whitespace(fields.text.filter(pa.array(mask & _tag_is(fields, "UT"))))
-    title = fields.text.filter(pa.array(mask & _tag_is(fields, "TI")))
+    uid = pc.utf8_trim_whitespace(fields.text(mask & _tag_is(fields, "UT")))
+    title = fields.text(mask & _tag_is(fields, "TI"))
     identifier = uid[0].as_py() if len(uid) else (title[0].as_py()[:80] if len(title) else None)
     return Rejection(source_record=source_record, line=int(fields.line[first]), identifier=identifier,
                      reason="record cut off: the file ends before its 'ER' line")
