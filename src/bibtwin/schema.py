@@ -211,24 +211,31 @@ def strip_edges(arr):
 def patch_strings(arr, mask, func):
     """``func`` applied to the values of ``arr`` where ``mask`` is true, the others left as they are.
 
-    Works chunk by chunk, so a large column that needs a few fixes is not copied whole.
+    ``func`` must work value by value (a trim, a replace). Works chunk by chunk, so a large column that
+    needs a few fixes is not copied whole; where most values need it, ``func`` runs on the whole chunk
+    (selecting and putting back would cost more than the values it spares).
     """
     import pyarrow.compute as pc
 
-    if not pc.any(mask).as_py():
-        return arr
-    if isinstance(arr, pa.Array):
-        mask = mask.combine_chunks() if isinstance(mask, pa.ChunkedArray) else mask
-        return pc.replace_with_mask(arr, mask, func(pc.filter(arr, mask)))
     mask = mask.combine_chunks() if isinstance(mask, pa.ChunkedArray) else mask
+    if isinstance(arr, pa.Array):
+        return _patch(arr, mask, func)
     chunks, offset = [], 0
     for chunk in arr.chunks:
-        m = mask.slice(offset, len(chunk))
+        chunks.append(_patch(chunk, mask.slice(offset, len(chunk)), func))
         offset += len(chunk)
-        if pc.any(m).as_py():
-            chunk = pc.replace_with_mask(chunk, m, func(pc.filter(chunk, m)))
-        chunks.append(chunk)
     return pa.chunked_array(chunks, type=arr.type)
+
+
+def _patch(arr, mask, func):
+    import pyarrow.compute as pc
+
+    hits = pc.sum(mask).as_py() or 0
+    if hits == 0:
+        return arr
+    if hits * 4 >= len(arr):
+        return func(arr)
+    return pc.replace_with_mask(arr, mask, func(pc.filter(arr, mask)))
 
 
 def empty_frame() -> pd.DataFrame:
