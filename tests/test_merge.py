@@ -164,6 +164,71 @@ def test_title_rules_do_not_chain_two_records_of_one_database_through_a_third():
     assert result.works["n_records"].max() == 2
 
 
+def test_a_work_holding_two_pmids_takes_a_record_without_one_and_refuses_a_third_pmid():
+    title = "A perfectly ordinary and quite long title about microbiome sequencing pipelines"
+    same = {"year": 2020, "authors": ["KIM S"], "title": title}
+    recs = _records([
+        {"record_id": "lens:1", **same},
+        {"record_id": "scopus:1", "doi": "10.1/x", "pmid": "1", **same},   # one DOI, two PMIDs: the DOI
+        {"record_id": "wos:WOS:1", "doi": "10.1/x", "pmid": "2", **same},  # links them anyway
+        {"record_id": "wos:WOS:3", "pmid": "3", **same},
+    ])
+    result = mg.merge(recs)
+    _check_accounting(result, 4)
+    assert _same_work(result, "lens:1", "scopus:1") and _same_work(result, "lens:1", "wos:WOS:1")
+    assert not _same_work(result, "lens:1", "wos:WOS:3")
+    near = result.near_misses.set_index(["record_id_a", "record_id_b"])["reason"]
+    assert near[("lens:1", "wos:WOS:3")] == "different_pmid"
+    assert near[("wos:WOS:1", "wos:WOS:3")] == "different_pmid"
+
+
+def _title_pairs_by_definition(title, surname, databases, year, long_title) -> list[tuple[int, int]]:
+    """The title rule's pairs straight from its definition: every pair of one title across databases,
+    records of one database as a chain, then the year and surname conditions (quadratic: small inputs)."""
+    n = len(title)
+    pairs = set()
+    for i in range(n):
+        later = [j for j in range(i + 1, n) if title[j] >= 0 and title[j] == title[i]]
+        pairs.update((i, j) for j in later if databases[j] != databases[i])
+        same_db = [j for j in later if databases[j] == databases[i]]
+        if same_db:
+            pairs.add((i, same_db[0]))
+    kept = []
+    for i, j in sorted(pairs):
+        if abs(year[i] - year[j]) > 1:
+            continue
+        named = surname[i] >= 0 and surname[j] >= 0
+        if (named and surname[i] == surname[j]) or (not named and long_title[i]):
+            kept.append((i, j))
+    return kept
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_title_pairs_are_those_of_the_definition(seed):
+    rng = np.random.default_rng(seed)
+    n = 300
+    title = rng.integers(-1, 12, n)
+    surname = rng.integers(-1, 4, n)
+    databases = rng.integers(0, 3, n)
+    year = np.where(rng.random(n) < 0.1, np.nan, rng.integers(2000, 2004, n).astype(float))
+    long_title = (np.arange(12) % 2 == 0)[np.maximum(title, 0)]
+    a, b = mg._title_pairs(title, surname, databases, year, long_title)
+    assert list(zip(a.tolist(), b.tolist())) == \
+        _title_pairs_by_definition(title, surname, databases, year, long_title)
+
+
+def test_a_title_shared_by_many_records_costs_only_the_pairs_that_agree():
+    # 30,000 records of three databases with one title, each with its own first author: the title alone
+    # would make 300 million pairs; none has the same surname, so none is a pair of the rule
+    n = 30_000
+    title = np.zeros(n, dtype=np.int64)
+    a, b = mg._title_pairs(title, np.arange(n), np.arange(n) % 3, np.full(n, 2020.0), np.ones(n, dtype=bool))
+    assert len(a) == len(b) == 0
+    surname = np.arange(n) // 3  # three records (one per database) per surname: three pairs each
+    a, b = mg._title_pairs(title, surname, np.arange(n) % 3, np.full(n, 2020.0), np.ones(n, dtype=bool))
+    assert len(a) == n and (surname[a] == surname[b]).all()
+
+
 def test_doi_shared_by_different_documents_is_blocked_and_reported():
     recs = _records([
         {"record_id": "scopus:1", "eid": "1", "doi": "10.1007/978-3", "year": 2021, "doc_type": "book_chapter",
@@ -288,6 +353,42 @@ def test_write_outputs_is_byte_identical_across_runs(tmp_path):
     back = read_parquet(tmp_path / "a" / "works.parquet")
     assert back["work_id"].is_monotonic_increasing and len(back) == len(works_csv)
     assert back["databases"].list.len().min() >= 1
+
+
+def test_records_in_several_arrow_chunks_give_the_same_bytes(tmp_path):
+    recs = _mixed_records()
+    chunked = pd.concat([recs.iloc[:25], recs.iloc[25:50], recs.iloc[50:]], ignore_index=True)
+    assert chunked["references"].array._pa_array.num_chunks == 3
+    mg.write_outputs(mg.merge(recs), tmp_path / "a")
+    mg.write_outputs(mg.merge(chunked), tmp_path / "b")
+    for name in mg.OUTPUT_FILES:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_csv_bytes_do_not_depend_on_how_many_rows_are_written_at_a_time(tmp_path, monkeypatch):
+    from bibtwin import atomic
+    result = mg.merge(_mixed_records())
+    mg.write_outputs(result, tmp_path / "a")
+    monkeypatch.setattr(atomic, "CSV_CHUNK_ROWS", 7)
+    mg.write_outputs(result, tmp_path / "b")
+    for name in mg.OUTPUT_FILES:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_records_parquet_is_written_before_the_works_are_reconciled(tmp_path, monkeypatch):
+    # the sorted copy of the records and the works are the two largest tables: never both in memory
+    result = mg.merge(_mixed_records())
+    reconciled_when_written = {}
+    write = mg.write_parquet_to
+
+    def spy(path, frame):
+        reconciled_when_written[len(reconciled_when_written)] = result._works is not None
+        write(path, frame)
+
+    monkeypatch.setattr(mg, "write_parquet_to", spy)
+    mg.write_outputs(result, tmp_path)
+    assert reconciled_when_written == {0: False, 1: True}  # records.parquet, then works.parquet
+    assert result.n_works == len(result.works)
 
 
 def test_failed_write_leaves_previous_outputs_intact(tmp_path, monkeypatch):

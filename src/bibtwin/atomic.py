@@ -52,15 +52,23 @@ def write_json(dest, obj) -> Path:
     return write_text(dest, json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=True, default=str) + "\n")
 
 
+# Rows converted and written at a time: a table is never held as one string (works.csv is 1.4 GB at a
+# million records). Every value is formatted on its own, so the bytes do not depend on this number.
+CSV_CHUNK_ROWS = 20_000
+
+
 def write_csv_to(path, df: pd.DataFrame) -> None:
     """CSV with list columns joined by ``; `` (for spreadsheets), ``\\n`` line endings, UTF-8."""
-    out = df.copy()
-    for col in out.columns:
-        dtype = out[col].dtype
-        if isinstance(dtype, pd.ArrowDtype) and pa.types.is_list(dtype.pyarrow_dtype):
-            arr = out[col].array._pa_array
-            out[col] = pd.Series(pc.binary_join(arr, "; ").to_pylist(), index=out.index, dtype="string")
-    Path(path).write_text(out.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+    lists = [col for col in df.columns if isinstance(df[col].dtype, pd.ArrowDtype)
+             and pa.types.is_list(df[col].dtype.pyarrow_dtype)]
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        for start in range(0, max(len(df), 1), CSV_CHUNK_ROWS):
+            part = df.iloc[start:start + CSV_CHUNK_ROWS]
+            if lists:
+                part = part.assign(**{
+                    col: pd.Series(pc.binary_join(part[col].array._pa_array, "; ").to_pylist(),
+                                   index=part.index, dtype="string") for col in lists})
+            part.to_csv(fh, index=False, header=start == 0, lineterminator="\n")
 
 
 def write_parquet_to(path, df: pd.DataFrame) -> None:

@@ -30,7 +30,7 @@ class IngestResult:
                 "records_read": sum(f["records_read"] for f in files),
                 "records_kept": sum(f["records_kept"] for f in files),
                 "records_rejected": sum(f["records_rejected"] for f in files),
-                "works": None if self.merged is None else int(len(self.merged.works)),
+                "works": None if self.merged is None else int(self.merged.n_works),
             },
         }
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
+from array import array
+from collections.abc import Callable
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -87,14 +88,38 @@ DUPLICATE_COLUMNS = ("work_id", "record_id_a", "record_id_b", "rule", "score", "
 NEAR_MISS_COLUMNS = ("record_id_a", "record_id_b", "rule", "score", "reason", "detail")
 
 
-@dataclass
 class MergeResult:
-    """What :func:`merge` found. ``near_misses`` lists pairs a rule matched but a guard kept apart."""
-    records: pd.DataFrame
-    works: pd.DataFrame
-    duplicates: pd.DataFrame
-    overlap: pd.DataFrame
-    near_misses: pd.DataFrame
+    """What :func:`merge` found: ``records`` (the caller's, each with its ``work_id``), ``works``,
+    ``duplicates`` (the edge that joined each record to its work), ``overlap`` (works per combination of
+    databases) and ``near_misses`` (pairs a rule matched but a guard kept apart).
+
+    ``works`` and ``overlap`` are reconciled when first read. :func:`write_outputs` writes
+    ``records.parquet`` before them, so the sorted copy of the records that file needs and the works are
+    never in memory together (at a million records they are 2.6 GB and 1.5 GB).
+    """
+
+    def __init__(self, records: pd.DataFrame, duplicates: pd.DataFrame, near_misses: pd.DataFrame,
+                 n_works: int, reconcile: Callable[[], pd.DataFrame]):
+        self.records = records
+        self.duplicates = duplicates
+        self.near_misses = near_misses
+        self.n_works = n_works
+        self._reconcile: Callable[[], pd.DataFrame] | None = reconcile
+        self._works: pd.DataFrame | None = None
+        self._overlap: pd.DataFrame | None = None
+
+    @property
+    def works(self) -> pd.DataFrame:
+        if self._works is None:
+            self._works = self._reconcile()
+            self._reconcile = None  # releases what reconciling needed
+        return self._works
+
+    @property
+    def overlap(self) -> pd.DataFrame:
+        if self._overlap is None:
+            self._overlap = _overlap(self.works)
+        return self._overlap
 
 
 # ------------------------------------------------------------------------------------------- titles
@@ -179,10 +204,19 @@ def first_author_surnames(authors: pd.Series) -> pd.Series:
 
 
 def _first_items(lists: pd.Series) -> pa.Array:
-    arr = _list_array(lists)
-    has_items = pc.greater(pc.list_value_length(arr), 0).fill_null(False)
-    safe = pc.if_else(has_items, arr, pa.array([[None]] * len(arr), type=arr.type))
-    return pc.list_element(safe, 0)
+    """The first item of each list, null where the list is empty or missing.
+
+    Read from the list offsets chunk by chunk, so the (large) list column is never copied.
+    """
+    arr = lists.array._pa_array if hasattr(lists.array, "_pa_array") else pa.chunked_array(
+        [pa.array(lists.array)])
+    parts = []
+    for chunk in arr.chunks:
+        chunk = chunk.cast(pa.list_(pa.string()))
+        has_items = pc.greater(pc.list_value_length(chunk), 0).fill_null(False).to_numpy(zero_copy_only=False)
+        starts = chunk.offsets.to_numpy()[:-1]
+        parts.append(chunk.values.take(pa.array(starts, mask=~has_items)))
+    return pa.concat_arrays(parts) if parts else pa.array([], pa.string())
 
 
 def _list_array(lists: pd.Series) -> pa.Array:
@@ -190,6 +224,19 @@ def _list_array(lists: pd.Series) -> pa.Array:
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     return arr.cast(pa.list_(pa.string()))
+
+
+def _codes(values: pa.Array) -> np.ndarray:
+    """Integer code of each value (equal values, equal codes; in no particular order); -1 where missing."""
+    return pc.dictionary_encode(values).indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _sorted_codes(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """(the distinct values, sorted; the position of each value among them, -1 where missing)."""
+    distinct = pc.unique(values).drop_null()
+    distinct = distinct.take(pc.sort_indices(distinct))
+    codes = pc.index_in(values, value_set=distinct).fill_null(-1)
+    return distinct, codes.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 _NUMBER = re.compile(r"\d+")
@@ -235,14 +282,21 @@ def _substituted_words(title_a: str, title_b: str) -> tuple[str, str] | None:
 
 
 class _Components:
-    """Union-find over record positions, with what each component holds for the title-rule guards."""
+    """Union-find over record positions, with what each component holds for the title-rule guards.
 
-    def __init__(self, n: int, ids: dict[str, np.ndarray], databases: np.ndarray):
+    After :meth:`freeze_membership`, each root carries its databases as a bit mask and, per identifier
+    kind, the integer code of its one identifier (-1: none; -2: several, kept as a set in ``_several``),
+    so a guard check or a union costs a few array reads, not sets of strings per component.
+    """
+
+    def __init__(self, n: int, databases: np.ndarray, database_names: list[str]):
         self.parent = np.arange(n)
-        self._ids = ids
         self._databases = databases
-        self._info: dict[int, tuple[frozenset, dict[str, frozenset]]] = {}
-        self._members: dict[int, np.ndarray] | None = None
+        self._database_names = database_names
+        self._unknown = 1 << database_names.index("unknown") if "unknown" in database_names else 0
+        self._masks: np.ndarray | None = None
+        self._ids: dict[str, np.ndarray] = {}
+        self._several: dict[str, dict[int, frozenset]] = {}
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -267,87 +321,159 @@ class _Components:
         if ra == rb:
             return False
         keep, gone = (ra, rb) if ra < rb else (rb, ra)
-        if self._members is not None:
-            info_keep, info_gone = self.info(keep), self.info(gone)
-            self._info[keep] = (info_keep[0] | info_gone[0],
-                                {k: info_keep[1][k] | info_gone[1][k] for k in info_keep[1]})
-            self._info.pop(gone, None)
+        if self._masks is not None:
+            self._masks[keep] |= self._masks[gone]
+            for key, codes in self._ids.items():
+                gone_code = codes[gone]
+                if gone_code == -1 or (gone_code >= 0 and gone_code == codes[keep]):
+                    continue
+                if codes[keep] == -1:
+                    codes[keep] = gone_code
+                    if gone_code == -2:
+                        self._several[key][keep] = self._several[key].pop(gone)
+                    continue
+                held = self._id_set(key, keep) | self._id_set(key, gone)
+                self._several[key].pop(gone, None)
+                codes[keep] = -2
+                self._several[key][keep] = held
         self.parent[gone] = keep
         return True
 
-    def freeze_membership(self) -> None:
-        """Start tracking what each component holds (before the title rules, which need the guards)."""
-        roots = self.roots()
-        self._members = pd.Series(np.arange(len(roots))).groupby(roots).indices
-        self._info = {}
+    def freeze_membership(self, ids: dict[str, np.ndarray]) -> None:
+        """Start tracking what each component holds (before the title rules, which need the guards).
 
-    def info(self, root: int) -> tuple[frozenset, dict[str, frozenset]]:
-        if root not in self._info:
-            members = self._members[root]
-            dbs = frozenset(self._databases[members].tolist())
-            ids = {key: frozenset(v for v in values[members].tolist() if v is not None)
-                   for key, values in self._ids.items()}
-            self._info[root] = (dbs, ids)
-        return self._info[root]
+        ``ids``: per identifier kind, the integer code of each record's identifier (-1 where missing).
+        """
+        roots = self.roots()
+        n = len(roots)
+        wide = len(self._database_names) >= 63  # more databases than bits in an int64: Python integers
+        bits = np.left_shift(1, self._databases) if not wide else \
+            np.array([1 << int(c) for c in self._databases], dtype=object)
+        self._masks = np.zeros(n, dtype=object if wide else np.int64)
+        np.bitwise_or.at(self._masks, roots, bits)
+        for key, codes in ids.items():
+            held = np.full(n, -1, dtype=np.int64)
+            present = codes >= 0
+            base = int(codes.max()) + 1 if present.any() else 1
+            pairs = np.unique(roots[present] * base + codes[present])  # sorted by root, then code
+            pair_root, pair_code = pairs // base, pairs % base
+            counts = np.bincount(pair_root, minlength=n)
+            held[pair_root] = pair_code
+            several = np.flatnonzero(counts > 1)
+            held[several] = -2
+            starts = np.searchsorted(pair_root, several)
+            # few components hold two identifiers of a kind (records a shared DOI linked, each with its PMID)
+            self._several[key] = {int(r): frozenset(pair_code[s:s + counts[r]].tolist())
+                                  for r, s in zip(several.tolist(), starts.tolist())}
+            self._ids[key] = held
+
+    def _id_set(self, key: str, root: int) -> frozenset:
+        code = self._ids[key][root]
+        if code == -2:
+            return self._several[key][root]
+        return frozenset() if code == -1 else frozenset((int(code),))
 
     def conflict(self, a: int, b: int) -> str | None:
         """Why the components of ``a`` and ``b`` cannot be one work by a title rule, or None."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return None
-        dbs_a, ids_a = self.info(ra)
-        dbs_b, ids_b = self.info(rb)
         for key in IDENTIFIER_RULES:
-            if ids_a[key] and ids_b[key] and not (ids_a[key] & ids_b[key]):
+            codes = self._ids[key]
+            code_a, code_b = codes[ra], codes[rb]
+            if code_a == -1 or code_b == -1:
+                continue
+            if code_a >= 0 and code_b >= 0:
+                if code_a != code_b:
+                    return f"different_{key}"
+            elif not (self._id_set(key, ra) & self._id_set(key, rb)):
                 return f"different_{key}"
-        shared = (dbs_a & dbs_b) - {"unknown"}
+        shared = int(self._masks[ra] & self._masks[rb]) & ~self._unknown
         if shared:
-            return "same_database:" + ",".join(sorted(shared))
+            names = [name for i, name in enumerate(self._database_names) if shared >> i & 1]
+            return "same_database:" + ",".join(names)
         return None
 
 
 # ------------------------------------------------------------------------------------ pair finding
 
 
-def _pairs_within_groups(keys: pd.Series, databases: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair (i < j) of positions sharing a non-missing key, sorted.
-
-    With ``databases``: every pair of records from two different databases, but records of one database
-    only as a chain (each with the next one of its key). The title rules never join two records of one
-    database, so the chain is enough to report them as near misses, and a title that many records of one
-    database share (a repeated "Editorial", a search exported twice) no longer costs the square of its
-    count.
-    """
-    frame = pd.DataFrame({"key": keys.to_numpy(dtype=object), "pos": np.arange(len(keys))})
-    keep = keys.notna().to_numpy()
-    if databases is not None:
-        frame["db"] = databases
-    frame = frame[keep]
+def _pairs_within_groups(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair (i < j) of positions sharing a code (codes >= 0; -1 is missing), sorted."""
+    pos = np.flatnonzero(codes >= 0)
+    frame = pd.DataFrame({"key": codes[pos], "pos": pos})
     frame = frame[frame["key"].duplicated(keep=False)]
     if frame.empty:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    if databases is None:
-        pairs = frame.merge(frame, on="key", suffixes=("_a", "_b"))
-        pairs = pairs[pairs["pos_a"] < pairs["pos_b"]]
+    pairs = frame.merge(frame, on="key", suffixes=("_a", "_b"))
+    pairs = pairs[pairs["pos_a"] < pairs["pos_b"]]
+    return _sorted_pairs(pairs["pos_a"].to_numpy(np.int64), pairs["pos_b"].to_numpy(np.int64), len(codes))
+
+
+def _sorted_pairs(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs as (smaller, larger) position, without repeats, sorted by the first then the second."""
+    key = np.unique(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
+    return key // max(n, 1), key % max(n, 1)
+
+
+def _pairs_across_databases(keys: np.ndarray, pos: np.ndarray, databases: np.ndarray
+                            ) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of positions ``pos`` with the same key and different databases."""
+    frame = pd.DataFrame({"key": keys, "pos": pos, "db": databases[pos]})
+    frame = frame[frame["key"].duplicated(keep=False)]
+    parts_a, parts_b = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
+    names = np.unique(frame["db"].to_numpy())
+    by_db = {d: frame.loc[frame["db"] == d, ["key", "pos"]] for d in names}
+    for i, d1 in enumerate(names):
+        for d2 in names[i + 1:]:
+            pairs = by_db[d1].merge(by_db[d2], on="key", suffixes=("_a", "_b"))
+            parts_a.append(pairs["pos_a"].to_numpy(np.int64))
+            parts_b.append(pairs["pos_b"].to_numpy(np.int64))
+    return np.concatenate(parts_a), np.concatenate(parts_b)
+
+
+def _title_pairs(title: np.ndarray, surname: np.ndarray, databases: np.ndarray, year: np.ndarray,
+                 long_title: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs the ``title_year_author`` rule joins or reports, sorted: the same normalized title, years
+    at most one apart, and the same first-author surname, or no surname on one side and a long title.
+
+    Arguments are integer codes per record (-1: missing), years and the long-title flag. Pairs across
+    databases are built from blocks of the same title *and* surname, so a title that many records share
+    (the demo corpus repeats titles more as it grows) costs the pairs that agree, not the square of its
+    count. Records of one database are paired only as a chain (each with the next one of its title and
+    database): the rule never joins two records of one database, so the chain is enough to report them.
+    """
+    n = len(title)
+    has_title = title >= 0
+    shared = np.zeros(n, dtype=bool)
+    shared[has_title] = np.bincount(title[has_title])[title[has_title]] >= 2
+    pos = np.flatnonzero(shared)
+    # same database: each record with the next one of the same title and database
+    chain = pos[np.lexsort((pos, databases[pos], title[pos]))]
+    same = (title[chain[1:]] == title[chain[:-1]]) & (databases[chain[1:]] == databases[chain[:-1]])
+    parts_a, parts_b = [chain[:-1][same]], [chain[1:][same]]
+    # different databases, the same surname
+    named = pos[surname[pos] >= 0]
+    width = int(surname.max()) + 1 if len(named) else 1
+    a, b = _pairs_across_databases(title[named] * width + surname[named], named, databases)
+    parts_a.append(a)
+    parts_b.append(b)
+    # different databases, no surname on one side (or both) and a long title
+    unnamed = pos[(surname[pos] < 0) & long_title[pos]]
+    if len(unnamed):
+        lone = pd.DataFrame({"key": title[unnamed], "pos_a": unnamed})
+        others = pos[long_title[pos]]
+        pairs = lone.merge(pd.DataFrame({"key": title[others], "pos_b": others}), on="key")
         a, b = pairs["pos_a"].to_numpy(np.int64), pairs["pos_b"].to_numpy(np.int64)
-    else:
-        # same database: each record with the next one of the same key and database
-        chain = frame.sort_values(["key", "db", "pos"], kind="stable")
-        same = (chain["key"].to_numpy()[1:] == chain["key"].to_numpy()[:-1]) & \
-               (chain["db"].to_numpy()[1:] == chain["db"].to_numpy()[:-1])
-        pos = chain["pos"].to_numpy(np.int64)
-        parts_a, parts_b = [pos[:-1][same]], [pos[1:][same]]
-        names = sorted(frame["db"].dropna().unique())
-        by_db = {d: frame.loc[frame["db"] == d, ["key", "pos"]] for d in names}
-        for i, d1 in enumerate(names):
-            for d2 in names[i + 1:]:
-                pairs = by_db[d1].merge(by_db[d2], on="key", suffixes=("_a", "_b"))
-                parts_a.append(pairs["pos_a"].to_numpy(np.int64))
-                parts_b.append(pairs["pos_b"].to_numpy(np.int64))
-        x, y = np.concatenate(parts_a), np.concatenate(parts_b)
-        a, b = np.minimum(x, y), np.maximum(x, y)
-    order = np.lexsort((b, a))
-    return a[order], b[order]
+        across = databases[a] != databases[b]
+        parts_a.append(a[across])
+        parts_b.append(b[across])
+    a, b = _sorted_pairs(np.concatenate(parts_a), np.concatenate(parts_b), n)
+    keep = ~(np.abs(year[a] - year[b]) > 1)  # NaN (unknown year) passes: title and author must still agree
+    surname_a, surname_b = surname[a], surname[b]
+    both = (surname_a >= 0) & (surname_b >= 0)
+    keep &= np.where(both, surname_a == surname_b, long_title[a])
+    return a[keep], b[keep]
 
 
 _NOTICE_TITLE = (r"^(erratum|errata|correction|corrigendum|retraction|retracted|expression of concern|"
@@ -363,76 +489,86 @@ def _is_notice(doc_type: pd.Series, norm_title: pd.Series) -> np.ndarray:
 
 # -------------------------------------------------------------------------------------------- merge
 
+# The columns the rules read, put in record-id order; reconciliation reads the caller's table directly.
+_RULE_COLUMNS: tuple[str, ...] = ("record_id", "database", "title", "year", "doc_type") + IDENTIFIER_RULES
+
 
 def merge(records: pd.DataFrame, *, fuzzy_threshold: float = DEFAULT_FUZZY_THRESHOLD) -> MergeResult:
     """Link records that describe the same work; reconcile each work's fields.
 
     ``records`` is a canonical record table (several databases concatenated, ``record_id`` unique).
     ``fuzzy_threshold`` (0-1) is the least title similarity for the fuzzy rule.
-    Returns a :class:`MergeResult`; the input order of records does not change any work id.
+    Returns a :class:`MergeResult` (its ``works`` are reconciled when first read); the input order of
+    records does not change any work id.
     """
     if not 0 < fuzzy_threshold <= 1:
         raise ValueError(f"fuzzy_threshold must be in (0, 1], got {fuzzy_threshold}")
     validate(records)
-    # Work on records in record_id order, so the outcome does not depend on the input row order.
-    order = np.argsort(records["record_id"].to_numpy(dtype=object), kind="stable")
-    recs = records.iloc[order].reset_index(drop=True)
-    n = len(recs)
+    records = records.reset_index(drop=True)
+    n = len(records)
+    # Work on records in record_id order, so the outcome does not depend on the input row order. Only the
+    # columns the rules need are copied into that order: the whole table is the largest thing in memory.
+    order = pc.sort_indices(_string_array(records["record_id"])).to_numpy(zero_copy_only=False)
+    sorted_pos = np.empty(n, dtype=np.int64)
+    sorted_pos[order] = np.arange(n)
+    recs = records[list(_RULE_COLUMNS)].take(order).reset_index(drop=True)
 
-    record_ids = recs["record_id"].to_numpy(dtype=object)
-    databases = recs["database"].to_numpy(dtype=object)
+    record_ids = _string_array(recs["record_id"])
+    database_names, databases = _sorted_codes(_string_array(recs["database"]))
+    database_names = database_names.to_pylist()
     norm_title = normalize_titles(recs["title"])
+    title_arr = _string_array(norm_title)
     norm_title_np = norm_title.to_numpy(dtype=object, na_value=None)
-    surname = first_author_surnames(recs["authors"])
-    surname_np = surname.to_numpy(dtype=object, na_value=None)
+    surname = _string_array(first_author_surnames(records["authors"])).take(pa.array(order))
+    surname_np = surname.to_numpy(zero_copy_only=False)
     year = recs["year"].to_numpy(dtype="float64", na_value=np.nan)
-    ids = {key: recs[key].to_numpy(dtype=object, na_value=None) for key in IDENTIFIER_RULES}
+    id_values = {key: _string_array(recs[key]) for key in IDENTIFIER_RULES}
+    id_codes = {key: _codes(values) for key, values in id_values.items()}
     notice = _is_notice(recs["doc_type"], norm_title)
+    del recs, norm_title
 
-    comps = _Components(n, ids, databases)
-    edges: list[tuple[int, int, str, float, str]] = []
-    near: list[tuple[int, int, str, float, str, str]] = []
+    comps = _Components(n, databases, database_names)
+    edges, near = _PairLog(), _PairLog()
 
     # 1. identifiers, pair by pair: a shared identifier on two clearly different documents (a book DOI
     # on every chapter, an erratum with its article's DOI, a WoS record carrying another paper's PMID)
     # is an error in the data, not a duplicate.
     for key in IDENTIFIER_RULES:
-        key_a, key_b = _pairs_within_groups(recs[key])
+        key_a, key_b = _pairs_within_groups(id_codes[key])
         if not len(key_a):
             continue
         similarity = _token_set_similarity(norm_title_np[key_a], norm_title_np[key_b])
-        for a, b, score in zip(key_a.tolist(), key_b.tolist(), similarity.tolist()):
-            value = ids[key][a]
+        values = id_values[key].take(pa.array(key_a)).to_pylist()
+        for a, b, score, value in zip(key_a.tolist(), key_b.tolist(), similarity.tolist(), values):
             if notice[a] != notice[b]:
-                near.append((a, b, key, score, f"{key}_blocked",
-                             f"{value}: an erratum/retraction notice and the document it is about"))
+                near.add(a, b, key, score, f"{key}_blocked",
+                         f"{value}: an erratum/retraction notice and the document it is about")
             elif not np.isnan(score) and score < IDENTIFIER_TITLE_GUARD:
-                near.append((a, b, key, score, f"{key}_blocked", f"{value}: titles differ"))
+                near.add(a, b, key, score, f"{key}_blocked", f"{value}: titles differ")
             elif comps.union(a, b):
-                edges.append((a, b, key, 1.0, value))
+                edges.add(a, b, key, 1.0, None, value)
+    del id_values
 
-    comps.freeze_membership()
+    comps.freeze_membership(id_codes)
+    del id_codes
 
     # 2. exact normalized title, years at most one apart, same first-author surname
-    title_a, title_b = _pairs_within_groups(norm_title, databases)
-    if len(title_a):
-        year_gap = np.abs(year[title_a] - year[title_b])
-        keep = ~(year_gap > 1)  # NaN (unknown year) passes: title and author must still agree
-        title_a, title_b = title_a[keep], title_b[keep]
+    words = pc.list_value_length(pc.utf8_split_whitespace(title_arr)).fill_null(0)
+    long_title = words.to_numpy(zero_copy_only=False) >= LONG_TITLE_WORDS
+    title_a, title_b = _title_pairs(_codes(title_arr), _codes(surname), databases, year, long_title)
     for a, b in zip(title_a.tolist(), title_b.tolist()):
-        sa, sb = surname_np[a], surname_np[b]
-        if sa is not None and sb is not None:
-            if sa != sb:
-                continue
-            detail = f"{norm_title_np[a]} | {sa}"
-        elif len(norm_title_np[a].split()) >= LONG_TITLE_WORDS:
-            detail = f"{norm_title_np[a]} | no first author on one side"
-        else:
+        if comps.find(a) == comps.find(b):
             continue
+        if surname_np[a] is not None and surname_np[b] is not None:
+            detail = f"{norm_title_np[a]} | {surname_np[a]}"
+        else:
+            detail = f"{norm_title_np[a]} | no first author on one side"
         _link_by_title(comps, a, b, "title_year_author", 1.0, detail, edges, near)
+    del title_a, title_b, long_title
 
-    # 3. fuzzy title over a sorted neighbourhood
-    cand_a, cand_b, scores = _fuzzy_candidates(norm_title_np, year, databases, comps.roots(),
+    # 3. fuzzy title over a sorted neighbourhood; the detail of these pairs (both titles) is filled in
+    # when the tables are made, so a million near misses do not each hold a Python string
+    cand_a, cand_b, scores = _fuzzy_candidates(title_arr, norm_title_np, year, databases, comps.roots(),
                                                min(fuzzy_threshold, NEAR_MISS_REPORT))
     for a, b, score in zip(cand_a.tolist(), cand_b.tolist(), scores.tolist()):
         reason = _fuzzy_guard(norm_title_np[a], norm_title_np[b], surname_np[a], surname_np[b])
@@ -440,87 +576,121 @@ def merge(records: pd.DataFrame, *, fuzzy_threshold: float = DEFAULT_FUZZY_THRES
             reason = "below_threshold"
         if reason is not None:
             if comps.find(a) != comps.find(b):
-                near.append((a, b, "fuzzy_title", score, reason, f"{norm_title_np[a]} | {norm_title_np[b]}"))
+                near.add(a, b, "fuzzy_title", score, reason, None)
             continue
-        _link_by_title(comps, a, b, "fuzzy_title", score, f"{norm_title_np[a]} | {norm_title_np[b]}",
-                       edges, near)
+        _link_by_title(comps, a, b, "fuzzy_title", score, None, edges, near)
+    del cand_a, cand_b, scores, norm_title_np, surname_np, surname
+    for cached in (_surname_one, _title_numbers, _content_words):  # they hold titles of this merge
+        cached.cache_clear()
 
     roots = comps.roots()
-    work_of_root = _work_ids(recs, roots)
-    work_id = pd.Series(work_of_root[roots], dtype=STRING)
-
-    merged = recs.assign(work_id=work_id)
-    works = _reconcile(merged)
-    duplicates = _edge_table(edges, record_ids, work_id.to_numpy(dtype=object))
-    near_misses = _near_miss_table(near, record_ids)
-    overlap = _overlap(works)
+    del comps
+    work_ids, work_code = _work_ids(records, order, roots)
+    work_of_record = work_ids.take(pa.array(work_code))  # record-id order
+    duplicates = _edge_table(edges, record_ids, work_of_record, title_arr)
+    near_misses = _near_miss_table(near, record_ids, title_arr)
+    del edges, near, title_arr, record_ids
+    reconcile = partial(_reconcile, records, work_ids, work_code[sorted_pos], sorted_pos,
+                        databases[sorted_pos], database_names)
 
     # the records in the caller's order, with their work
-    back = np.empty(n, dtype=np.int64)
-    back[order] = np.arange(n)
-    out_records = records.reset_index(drop=True).assign(work_id=work_id.iloc[back].reset_index(drop=True))
-    return MergeResult(out_records, works, duplicates, overlap, near_misses)
+    work_id = pd.Series(pd.arrays.ArrowStringArray(work_of_record.take(pa.array(sorted_pos))), dtype=STRING)
+    return MergeResult(records.assign(work_id=work_id), duplicates, near_misses, len(work_ids), reconcile)
 
 
-def _link_by_title(comps: _Components, a: int, b: int, rule: str, score: float, detail: str,
-                   edges: list, near: list) -> None:
+class _PairLog:
+    """Pairs a rule joined (or a guard kept apart), held as arrays, not tuples: there are 1.4 million near
+    misses among a million demo records.
+
+    ``detail`` None stands for the two normalized titles, joined only when the table is made.
+    """
+
+    def __init__(self):
+        self.a, self.b = array("q"), array("q")
+        self.rule, self.score = array("b"), array("d")
+        self.reason: list = []
+        self.detail: list = []
+
+    def add(self, a: int, b: int, rule: str, score: float, reason: str | None, detail: str | None) -> None:
+        self.a.append(a)
+        self.b.append(b)
+        self.rule.append(RULES.index(rule))
+        self.score.append(score)
+        self.reason.append(reason)
+        self.detail.append(detail)
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+
+def _link_by_title(comps: _Components, a: int, b: int, rule: str, score: float, detail: str | None,
+                   edges: _PairLog, near: _PairLog) -> None:
     if comps.find(a) == comps.find(b):
         return
     reason = comps.conflict(a, b)
     if reason is not None:
-        near.append((a, b, rule, score, reason, detail))
+        near.add(a, b, rule, score, reason, detail)
     elif comps.union(a, b):
-        edges.append((a, b, rule, score, detail))
+        edges.add(a, b, rule, score, None, detail)
 
 
 def _token_set_similarity(titles_a: np.ndarray, titles_b: np.ndarray) -> np.ndarray:
     """Token-set similarity (0-1) of paired titles; NaN where either title is missing."""
     out = np.full(len(titles_a), np.nan)
-    present = np.array([x is not None and y is not None for x, y in zip(titles_a, titles_b)], dtype=bool)
+    present = pd.notna(titles_a) & pd.notna(titles_b)
     if present.any():
         out[present] = cpdist(titles_a[present].tolist(), titles_b[present].tolist(),
                               scorer=fuzz.token_set_ratio, workers=1) / 100.0
     return out
 
 
-def _fuzzy_candidates(norm_title: np.ndarray, year: np.ndarray, databases: np.ndarray, roots: np.ndarray,
-                      min_score: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+# Candidate pairs of the fuzzy rule are scored this many at a time, to bound the Python strings made.
+_SCORE_CHUNK = 1 << 17
+
+
+def _fuzzy_candidates(norm_title: pa.Array, titles: np.ndarray, year: np.ndarray, databases: np.ndarray,
+                      roots: np.ndarray, min_score: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs of records near each other in title order (forwards and reversed) scoring >= min_score.
 
     Each record meets only its ``NEIGHBOURHOOD_WINDOW`` neighbours in each order, so the cost is linear
     in the number of records; reversing the titles catches differences near a title's start.
+    ``norm_title`` and ``titles`` are the normalized titles as Arrow and as Python strings.
     """
-    titles = pd.Series(norm_title, dtype=object)
-    eligible = np.flatnonzero(titles.str.len().fillna(0).to_numpy() >= FUZZY_MIN_TITLE_CHARS)
+    n = len(titles)
+    lengths = pc.utf8_length(norm_title).fill_null(0).to_numpy(zero_copy_only=False)
+    eligible = np.flatnonzero(lengths >= FUZZY_MIN_TITLE_CHARS)
     if len(eligible) < 2:
         empty = np.empty(0, np.int64)
         return empty, empty, np.empty(0)
-    forward = titles.iloc[eligible].to_numpy(dtype=object)
-    backward = np.array([t[::-1] for t in forward], dtype=object)
-    pair_a, pair_b = [], []
-    for sort_key in (forward, backward):
-        ranked = eligible[np.lexsort((eligible, sort_key))]
+    forward = norm_title.take(pa.array(eligible))
+    keys = []
+    for sort_key in (forward, pc.utf8_reverse(forward)):
+        ranked = eligible[pc.sort_indices(sort_key).to_numpy()]  # a stable sort: ties in record order
         for step in range(1, min(NEIGHBOURHOOD_WINDOW, len(ranked) - 1) + 1):
-            pair_a.append(ranked[:-step])
-            pair_b.append(ranked[step:])
-    a = np.concatenate(pair_a)
-    b = np.concatenate(pair_b)
-    a, b = np.minimum(a, b), np.maximum(a, b)
-    year_gap = np.abs(year[a] - year[b])
-    keep = (databases[a] != databases[b]) & (roots[a] != roots[b]) & ~(year_gap > 1)
-    a, b = a[keep], b[keep]
-    if len(a) == 0:
-        return a, b, np.empty(0)
-    unique_pairs = np.unique(np.stack([a, b], axis=1), axis=0)
-    a, b = unique_pairs[:, 0], unique_pairs[:, 1]
-    titles_a, titles_b = norm_title[a].tolist(), norm_title[b].tolist()
-    score = cpdist(titles_a, titles_b, scorer=fuzz.ratio, workers=1) / 100.0
-    # hyphenation differs between databases ("meta-analysis" / "metaanalysis"): compare without spaces
-    compact = cpdist([t.replace(" ", "") for t in titles_a], [t.replace(" ", "") for t in titles_b],
-                     scorer=fuzz.ratio, workers=1) / 100.0
-    score = np.maximum(score, compact)
-    keep = score >= min_score
-    return a[keep], b[keep], score[keep]
+            a, b = np.minimum(ranked[:-step], ranked[step:]), np.maximum(ranked[:-step], ranked[step:])
+            keep = (databases[a] != databases[b]) & (roots[a] != roots[b]) & ~(np.abs(year[a] - year[b]) > 1)
+            keys.append(a[keep] * n + b[keep])
+    del forward
+    pairs = np.unique(np.concatenate(keys))
+    del keys
+    kept_a, kept_b, kept_score = [], [], []
+    for start in range(0, len(pairs), _SCORE_CHUNK):
+        chunk = pairs[start:start + _SCORE_CHUNK]
+        a, b = chunk // n, chunk % n
+        titles_a, titles_b = titles[a].tolist(), titles[b].tolist()
+        score = cpdist(titles_a, titles_b, scorer=fuzz.ratio, workers=1) / 100.0
+        # hyphenation differs between databases ("meta-analysis" / "metaanalysis"): compare without spaces
+        compact = cpdist([t.replace(" ", "") for t in titles_a], [t.replace(" ", "") for t in titles_b],
+                         scorer=fuzz.ratio, workers=1) / 100.0
+        score = np.maximum(score, compact)
+        keep = score >= min_score
+        kept_a.append(a[keep])
+        kept_b.append(b[keep])
+        kept_score.append(score[keep])
+    if not kept_a:
+        empty = np.empty(0, np.int64)
+        return empty, empty, np.empty(0)
+    return np.concatenate(kept_a), np.concatenate(kept_b), np.concatenate(kept_score)
 
 
 def _fuzzy_guard(title_a: str, title_b: str, surname_a, surname_b) -> str | None:
@@ -547,44 +717,57 @@ def _author_guard(surname_a, surname_b) -> str | None:
 
 # ------------------------------------------------------------------------------------------ work ids
 
+_WORK_ID_PREFIXES = (("doi", None), ("pmid", "pmid:"), ("eid", "eid:"), ("wos_uid", "wos:"))
 
-def _work_ids(recs: pd.DataFrame, roots: np.ndarray) -> pd.Series:
-    """Work id per root: from the work's most common DOI, else PMID, EID, WoS UT, else record id.
 
-    Ties between identifiers are broken by the smallest value; two works that would get the same id
-    (records sharing a DOI that the guard kept apart) get ``-2``, ``-3`` ... in record-id order.
+def _work_ids(records: pd.DataFrame, order: np.ndarray, roots: np.ndarray) -> tuple[pa.Array, np.ndarray]:
+    """(the work ids, sorted; the position of each record's work among them), records in record-id order.
+
+    A work's id comes from its most common DOI, else PMID, EID, WoS UT, else its first record id. Ties
+    between identifiers are broken by the smallest value; two works that would get the same id (records
+    sharing a DOI that the guard kept apart) get ``-2``, ``-3`` ... in record-id order.
     """
-    frame = pd.DataFrame({"root": roots, "record_id": recs["record_id"].to_numpy(dtype=object)})
-    candidates = []
-    for rank, (key, prefix) in enumerate((("doi", None), ("pmid", "pmid:"), ("eid", "eid:"),
-                                          ("wos_uid", "wos:"))):
-        values = recs[key].to_numpy(dtype=object, na_value=None)
-        sub = pd.DataFrame({"root": roots, "value": values}).dropna()
-        if sub.empty:
+    # a component's root is its smallest position, i.e. its first record in record-id order
+    work_roots, root_code = np.unique(roots, return_inverse=True)
+    n_works = len(work_roots)
+    chosen = _string_array(records["record_id"]).take(pa.array(order[work_roots]))
+    for key, prefix in reversed(_WORK_ID_PREFIXES):  # the first kind a work has wins
+        values, codes = _sorted_codes(_string_array(records[key]).take(pa.array(order)))
+        present = codes >= 0
+        if not present.any():
             continue
-        counts = sub.groupby(["root", "value"]).size().rename("count").reset_index()
-        counts["rank"] = rank
-        counts["prefix"] = prefix or ""
-        candidates.append(counts)
-    first_record = frame.groupby("root")["record_id"].min()
-    best = pd.DataFrame({"root": first_record.index, "work_id": first_record.to_numpy(dtype=object)})
-    if candidates:
-        cand = pd.concat(candidates, ignore_index=True)
-        cand = cand.sort_values(["root", "rank", "count", "value"], ascending=[True, True, False, True])
-        cand = cand.drop_duplicates("root")
-        is_doi = (cand["rank"] == 0).to_numpy()
-        values = cand["value"].to_numpy(dtype=object)
-        ident = np.where(is_doi, [_doi_work_id(v) for v in values],
-                         cand["prefix"].to_numpy(dtype=object) + values.astype(str))
-        chosen = pd.Series(ident, index=cand["root"].to_numpy())
-        best["work_id"] = chosen.reindex(best["root"]).fillna(best.set_index("root")["work_id"]).to_numpy()
-    best["first_record"] = first_record.to_numpy(dtype=object)
-    best = best.sort_values(["work_id", "first_record"])
-    repeat = best.groupby("work_id").cumcount().to_numpy()
-    best["work_id"] = np.where(repeat > 0, best["work_id"] + "-" + (repeat + 1).astype(str), best["work_id"])
-    lookup = np.empty(len(roots), dtype=object)
-    lookup[best["root"].to_numpy()] = best["work_id"].to_numpy(dtype=object)
-    return lookup
+        base = len(values)
+        pairs, counts = np.unique(root_code[present] * base + codes[present], return_counts=True)
+        work, code = pairs // base, pairs % base
+        # per work: the most common value, then the smallest
+        best = np.lexsort((code, -counts, work))
+        first = np.ones(len(best), dtype=bool)
+        first[1:] = work[best][1:] != work[best][:-1]
+        best = best[first]
+        picked = values.take(pa.array(code[best]))
+        if prefix is None:
+            ident = pa.array([_doi_work_id(v) for v in picked.to_pylist()], type=pa.string())
+        else:
+            ident = pc.binary_join_element_wise(prefix, picked, "")
+        slot = np.full(n_works, -1)
+        slot[work[best]] = np.arange(len(best))
+        chosen = pc.if_else(pa.array(slot >= 0), ident.take(pa.array(np.maximum(slot, 0))), chosen)
+    # the same id for two works: -2, -3 ... in the order of their first records
+    by_id = pc.sort_indices(pa.table({"id": chosen, "first": work_roots}),
+                            sort_keys=[("id", "ascending"), ("first", "ascending")]).to_numpy()
+    ids_sorted = chosen.take(pa.array(by_id))
+    repeat = np.zeros(n_works, dtype=np.int64)
+    if n_works > 1:
+        same = pc.equal(ids_sorted.slice(1), ids_sorted.slice(0, n_works - 1)).to_numpy(zero_copy_only=False)
+        run_start = np.maximum.accumulate(np.where(np.concatenate([[False], same]), 0, np.arange(n_works)))
+        repeat = np.arange(n_works) - run_start
+    if repeat.any():
+        suffix = pc.binary_join_element_wise(ids_sorted, pa.array((repeat + 1).astype(str)), "-")
+        ids_sorted = pc.if_else(pa.array(repeat > 0), suffix, ids_sorted)
+    final = np.empty(n_works, dtype=np.int64)
+    final_order = pc.sort_indices(ids_sorted).to_numpy()
+    final[by_id[final_order]] = np.arange(n_works)
+    return ids_sorted.take(pa.array(final_order)), final[root_code]
 
 
 def _doi_work_id(doi: str) -> str:
@@ -594,35 +777,45 @@ def _doi_work_id(doi: str) -> str:
 # ------------------------------------------------------------------------------------ reconciliation
 
 
-def _precedence_rank(databases: np.ndarray, field: str) -> np.ndarray:
+def _precedence_rank(database_names: list[str], field: str) -> np.ndarray:
+    """The precedence of each database (by its code) for ``field``: lower wins."""
     order = FIELD_PRECEDENCE.get(field, DEFAULT_PRECEDENCE)
     rank_of = {db: i for i, db in enumerate(order)}
-    others = sorted(set(databases.tolist()) - set(rank_of))
+    others = sorted(set(database_names) - set(rank_of))
     rank_of.update({db: len(order) + i for i, db in enumerate(others)})
-    return pd.Series(databases).map(rank_of).to_numpy(dtype=np.int64)
+    return np.array([rank_of[db] for db in database_names], dtype=np.int64)
 
 
 class _Picker:
     """Take, per work, the value of the first record (in a field's database precedence) that has one.
 
-    Records are pre-sorted by record id; each precedence order is turned into one permutation, shared
-    by the fields that use it, so a field costs one column take and not a sort of the whole table.
+    Rows are the caller's; ``sorted_pos`` (each row's place in record-id order) breaks ties. Each
+    precedence order is turned into one permutation, shared by the fields that use it, so a field costs
+    one column take and not a sort of the whole table.
     """
 
-    def __init__(self, merged: pd.DataFrame, work_index: pd.Index):
-        self.merged = merged
-        self.work_code = work_index.get_indexer(merged["work_id"])
-        self.n_works = len(work_index)
-        self.databases = merged["database"].to_numpy(dtype=object)
+    def __init__(self, records: pd.DataFrame, work_code: np.ndarray, n_works: int, sorted_pos: np.ndarray,
+                 databases: np.ndarray, database_names: list[str]):
+        self.records = records
+        self.work_code = work_code
+        self.n_works = n_works
+        self.sorted_pos = sorted_pos
+        self.databases = databases
+        self.database_names = database_names
         self._permutations: dict[tuple, np.ndarray] = {}
 
     def permutation(self, field: str) -> np.ndarray:
         key = FIELD_PRECEDENCE.get(field, DEFAULT_PRECEDENCE)
         if key not in self._permutations:
-            rank = _precedence_rank(self.databases, field)
-            # stable sort: within a work and a database, record-id order (the frame's order) decides
-            self._permutations[key] = np.lexsort((np.arange(len(rank)), rank, self.work_code))
+            rank = _precedence_rank(self.database_names, field)[self.databases]
+            self._permutations[key] = np.lexsort((self.sorted_pos, rank, self.work_code))
         return self._permutations[key]
+
+    def present(self, field: str) -> np.ndarray:
+        column = self.records[field]
+        if column.dtype == LIST:
+            return column.list.len().fillna(0).to_numpy() > 0
+        return column.notna().to_numpy()
 
     def first_present(self, field: str, present: np.ndarray) -> np.ndarray:
         """Row position, per work, of the first record with ``present`` true; -1 where none has."""
@@ -634,74 +827,113 @@ class _Picker:
         rows[found] = perm[first]
         return rows
 
-    def pick(self, field: str, rows: np.ndarray | None = None) -> pd.Series:
-        column = self.merged[field]
+    def pick(self, field: str, rows: np.ndarray | None = None) -> pd.api.extensions.ExtensionArray:
+        column = self.records[field]
         if rows is None:
-            present = column.list.len().fillna(0).to_numpy() > 0 if column.dtype == LIST \
-                else column.notna().to_numpy()
-            rows = self.first_present(field, present)
-        values = column.array.take(rows, allow_fill=True)
-        series = pd.Series(values, dtype=column.dtype)
-        return _fill_empty_lists(series) if column.dtype == LIST else series
+            rows = self.first_present(field, self.present(field))
+        values = _take_rows(column, rows)
+        return _fill_empty_lists(values).array if column.dtype == LIST else values.array
 
-    def ordered(self, field: str) -> pd.DataFrame:
+    def union(self, field: str) -> pd.api.extensions.ExtensionArray:
+        """The items of every record of a work, in precedence order (see :func:`_union_per_work`)."""
         perm = self.permutation(field)
-        return pd.DataFrame({"work_code": self.work_code[perm], field: self.merged[field].iloc[perm].array})
+        perm = perm[self.present(field)[perm]]
+        lists = _list_array(_take_rows(self.records[field], perm))
+        return _union_per_work(lists, self.work_code[perm], self.n_works).array
 
 
-def _reconcile(merged: pd.DataFrame) -> pd.DataFrame:
-    """One row per work: membership, then each field by precedence or union (see docs/merge.md)."""
-    merged = merged.sort_values("record_id").reset_index(drop=True)
-    work_index = pd.Index(sorted(merged["work_id"].unique()), name="work_id")
-    picker = _Picker(merged, work_index)
-    by_record = pd.DataFrame({"work_code": picker.work_code, "record_id": merged["record_id"].array,
-                              "database": merged["database"].array})
-    columns: dict[str, object] = {"work_id": pd.array(work_index.to_numpy(dtype=object), dtype=STRING)}
-    columns["databases"] = _lists_per_work(
-        by_record.drop_duplicates(["work_code", "database"]).sort_values(["work_code", "database"]),
-        "database", picker.n_works)
-    columns["record_ids"] = _lists_per_work(by_record, "record_id", picker.n_works)
-    columns["n_records"] = pd.array(np.bincount(picker.work_code, minlength=picker.n_works), dtype=INT)
+def _take_rows(values: pd.Series, rows: np.ndarray) -> pd.Series:
+    """``values`` at positions ``rows`` (NA where -1), as one Arrow chunk.
+
+    Arrow's take on a column of several chunks first concatenates them all, a copy of the whole column;
+    here each chunk gives only its rows.
+    """
+    if not hasattr(values.array, "_pa_array"):
+        return pd.Series(values.array.take(rows, allow_fill=True), dtype=values.dtype)
+    chunks = values.array._pa_array.chunks
+    missing = rows < 0
+    if len(chunks) == 1:
+        taken = chunks[0].take(pa.array(rows, mask=missing))
+    else:
+        bounds = np.cumsum([0] + [len(c) for c in chunks])
+        which = np.searchsorted(bounds, rows, side="right") - 1
+        parts, where = [], np.zeros(len(rows), dtype=np.int64)
+        done = 0
+        for i, chunk in enumerate(chunks):
+            mine = np.flatnonzero((which == i) & ~missing)
+            if len(mine):
+                parts.append(chunk.take(pa.array(rows[mine] - bounds[i])))
+                where[mine] = done + np.arange(len(mine))
+                done += len(mine)
+        gathered = pa.concat_arrays(parts) if parts else pa.array([], type=chunks[0].type if chunks
+                                                                   else pa.string())
+        taken = gathered.take(pa.array(where, mask=missing))
+    if isinstance(values.dtype, pd.StringDtype):
+        return pd.Series(pd.arrays.ArrowStringArray(taken.cast(pa.string())), dtype=values.dtype)
+    return pd.Series(pd.arrays.ArrowExtensionArray(taken), dtype=values.dtype)
+
+
+def _reconcile(records: pd.DataFrame, work_ids: pa.Array, work_code: np.ndarray, sorted_pos: np.ndarray,
+               databases: np.ndarray, database_names: list[str]) -> pd.DataFrame:
+    """One row per work: membership, then each field by precedence or union (see docs/merge.md).
+
+    ``records`` in the caller's order, with each row's work (``work_code``, a position in the sorted
+    ``work_ids``), place in record-id order and database code.
+    """
+    n_works = len(work_ids)
+    picker = _Picker(records, work_code, n_works, sorted_pos, databases, database_names)
+    columns: dict[str, object] = {"work_id": pd.arrays.ArrowStringArray(work_ids)}
+    # membership lists: databases alphabetically, record ids in order
+    pairs = np.unique(work_code * max(len(database_names), 1) + databases)
+    columns["databases"] = _lists_per_work(pairs // max(len(database_names), 1),
+                                           pa.array(database_names, pa.string()).take(
+                                               pa.array(pairs % max(len(database_names), 1))), n_works)
+    in_order = np.argsort(sorted_pos)
+    columns["record_ids"] = _lists_per_work(work_code[in_order],
+                                            _string_array(records["record_id"]).take(pa.array(in_order)),
+                                            n_works)
+    del in_order
+    columns["n_records"] = pd.array(np.bincount(work_code, minlength=n_works), dtype=INT)
 
     # authors, their full names, affiliations and address come from one record so they stay aligned
-    has_authors = merged["authors"].list.len().fillna(0).to_numpy() > 0
-    author_rows = picker.first_present("authors", has_authors)
+    author_rows = picker.first_present("authors", picker.present("authors"))
     for field in WORK_FIELDS:
         if field in AUTHOR_BLOCK:
-            columns[field] = picker.pick(field, author_rows).array
+            columns[field] = picker.pick(field, author_rows)
         elif field in UNION_LIST_FIELDS:
-            columns[field] = _union_per_work(picker.ordered(field), field, picker.n_works).array
+            columns[field] = picker.union(field)
         else:
-            columns[field] = picker.pick(field).array
-    columns["cited_by"] = picker.pick("cited_by").array
-    counts = merged[merged["cited_by"].notna()]
-    per_db = counts.groupby([picker.work_code[counts.index], "database"])["cited_by"].max() \
-        .unstack("database")
+            columns[field] = picker.pick(field)
+    columns["cited_by"] = picker.pick("cited_by")
+    counted = records["cited_by"].notna().to_numpy()
+    counts = pd.DataFrame({"work": work_code[counted], "database": records["database"].array[counted],
+                           "cited_by": records["cited_by"].array[counted]})
+    per_db = counts.groupby(["work", "database"])["cited_by"].max().unstack("database")
     for db in sorted(per_db.columns):
-        columns[f"cited_by_{db}"] = pd.array(per_db[db].reindex(range(picker.n_works)), dtype=INT)
+        columns[f"cited_by_{db}"] = pd.array(per_db[db].reindex(range(n_works)), dtype=INT)
     return pd.DataFrame(columns)
 
 
-def _lists_per_work(frame: pd.DataFrame, column: str, n_works: int) -> pd.Series:
-    """Items of ``column`` gathered into one list per work (``work_code``), in the frame's row order."""
-    ordered = frame.sort_values("work_code", kind="stable")
-    counts = np.bincount(ordered["work_code"].to_numpy(), minlength=n_works)
+def _lists_per_work(work: np.ndarray, values: pa.Array, n_works: int) -> pd.Series:
+    """``values`` gathered into one list per work (``work`` codes), in their order within each work."""
+    ordered = np.argsort(work, kind="stable")
+    counts = np.bincount(work, minlength=n_works)
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-    values = pa.array(ordered[column].to_numpy(dtype=object), type=pa.string())
-    arr = pa.ListArray.from_arrays(pa.array(offsets), values)
+    arr = pa.ListArray.from_arrays(pa.array(offsets), values.take(pa.array(ordered)).cast(pa.string()))
     return pd.Series(pd.arrays.ArrowExtensionArray(arr), dtype=LIST)
 
 
-def _union_per_work(ordered: pd.DataFrame, field: str, n_works: int) -> pd.Series:
+def _union_per_work(lists: pa.Array, work_of_list: np.ndarray, n_works: int) -> pd.Series:
     """Items of every record of a work, first appearance kept, duplicates compared case-insensitively.
 
-    Items stay in Arrow: duplicates are found on integer codes of the lower-cased items, so a million
-    works' keywords never become Python strings.
+    ``lists`` holds the records' lists in precedence order, ``work_of_list`` the work of each. Items stay
+    in Arrow: duplicates are found on integer codes of the lower-cased items, so a million works'
+    keywords never become Python strings.
     """
-    arr = _list_array(ordered[field]).fill_null(pa.scalar([], pa.list_(pa.string())))
+    arr = lists.fill_null(pa.scalar([], pa.list_(pa.string())))
     parents = pc.list_parent_indices(arr).to_numpy()
     items = arr.flatten()
-    work = ordered["work_code"].to_numpy()[parents]
+    work = work_of_list[parents]
     key = pc.dictionary_encode(pc.utf8_lower(items)).indices.to_numpy(zero_copy_only=False)
     first = np.nonzero(~pd.DataFrame({"work": work, "key": key}).duplicated().to_numpy())[0]
     first = first[np.argsort(work[first], kind="stable")]
@@ -720,31 +952,47 @@ def _fill_empty_lists(values: pd.Series) -> pd.Series:
 # ------------------------------------------------------------------------------------- audit tables
 
 
-def _edge_table(edges: list, record_ids: np.ndarray, work_id: np.ndarray) -> pd.DataFrame:
-    frame = pd.DataFrame(edges, columns=["a", "b", "rule", "score", "detail"])
+def _pair_columns(log: _PairLog, rows: np.ndarray, record_ids: pa.Array, norm_title: pa.Array) -> dict:
+    """The columns a pair table shares: record ids, rule, score and detail of the pairs ``rows``."""
+    a = np.frombuffer(log.a, dtype=np.int64)[rows]
+    b = np.frombuffer(log.b, dtype=np.int64)[rows]
+    detail = pa.array(np.array(log.detail, dtype=object)[rows], type=pa.string())
+    untold = detail.is_null().to_numpy(zero_copy_only=False)
+    titles = pc.binary_join_element_wise(norm_title.take(pa.array(a[untold])),
+                                         norm_title.take(pa.array(b[untold])), " | ")
+    return {
+        "a": a,
+        "record_id_a": pd.arrays.ArrowStringArray(record_ids.take(pa.array(a))),
+        "record_id_b": pd.arrays.ArrowStringArray(record_ids.take(pa.array(b))),
+        "rule": pd.arrays.ArrowStringArray(pa.array(RULES, pa.string()).take(
+            pa.array(np.frombuffer(log.rule, dtype=np.int8)[rows]))),
+        "score": pd.Series(np.frombuffer(log.score, dtype=np.float64)[rows]).round(4),
+        "reason": pd.arrays.ArrowStringArray(pa.array(np.array(log.reason, dtype=object)[rows],
+                                                      type=pa.string())),
+        "detail": pd.arrays.ArrowStringArray(pc.replace_with_mask(detail, pa.array(untold), titles)),
+    }
+
+
+def _edge_table(edges: _PairLog, record_ids: pa.Array, work_of_record: pa.Array,
+                norm_title: pa.Array) -> pd.DataFrame:
+    cols = _pair_columns(edges, np.arange(len(edges)), record_ids, norm_title)
     out = pd.DataFrame({
-        "work_id": pd.array(work_id[frame["a"].to_numpy(np.int64)], dtype=STRING),
-        "record_id_a": pd.array(record_ids[frame["a"].to_numpy(np.int64)], dtype=STRING),
-        "record_id_b": pd.array(record_ids[frame["b"].to_numpy(np.int64)], dtype=STRING),
-        "rule": pd.array(frame["rule"], dtype=STRING),
-        "score": frame["score"].astype("float64").round(4),
-        "detail": pd.array(frame["detail"], dtype=STRING),
+        "work_id": pd.arrays.ArrowStringArray(work_of_record.take(pa.array(cols["a"]))),
+        **{name: cols[name] for name in DUPLICATE_COLUMNS[1:]},
     })
     return out.sort_values(["work_id", "record_id_a", "record_id_b"]).reset_index(drop=True)
 
 
-def _near_miss_table(near: list, record_ids: np.ndarray) -> pd.DataFrame:
-    frame = pd.DataFrame(near, columns=["a", "b", "rule", "score", "reason", "detail"])
-    out = pd.DataFrame({
-        "record_id_a": pd.array(record_ids[frame["a"].to_numpy(np.int64)], dtype=STRING),
-        "record_id_b": pd.array(record_ids[frame["b"].to_numpy(np.int64)], dtype=STRING),
-        "rule": pd.array(frame["rule"], dtype=STRING),
-        "score": frame["score"].astype("float64").round(4),
-        "reason": pd.array(frame["reason"], dtype=STRING),
-        "detail": pd.array(frame["detail"], dtype=STRING),
-    })
-    return out.sort_values(["record_id_a", "record_id_b", "rule"]).drop_duplicates(
-        ["record_id_a", "record_id_b"]).reset_index(drop=True)
+def _near_miss_table(near: _PairLog, record_ids: pa.Array, norm_title: pa.Array) -> pd.DataFrame:
+    """One row per pair kept apart, sorted by record ids; a pair two rules reported keeps the first rule
+    in alphabetical order (positions are in record-id order, so sorting them sorts the record ids)."""
+    a, b = np.frombuffer(near.a, dtype=np.int64), np.frombuffer(near.b, dtype=np.int64)
+    rule_rank = np.argsort(np.argsort(np.array(RULES)))[np.frombuffer(near.rule, dtype=np.int8)]
+    rows = np.lexsort((np.arange(len(a)), rule_rank, b, a))
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (a[rows][1:] != a[rows][:-1]) | (b[rows][1:] != b[rows][:-1])
+    cols = _pair_columns(near, rows[first], record_ids, norm_title)
+    return pd.DataFrame({name: cols[name] for name in NEAR_MISS_COLUMNS})
 
 
 def _overlap(works: pd.DataFrame) -> pd.DataFrame:
@@ -765,15 +1013,21 @@ def output_writers(result: MergeResult, out_dir) -> dict:
 
     ``records.parquet`` (sorted by record id), ``works.parquet`` and ``works.csv`` (sorted by work id;
     list columns joined with ``; `` in the CSV), ``duplicates.csv``, ``near_misses.csv`` and
-    ``database_overlap.csv``.
+    ``database_overlap.csv``. Tables are sorted when their file is written, so a sorted copy of the
+    records lives only while ``records.parquet`` is written.
     """
     out_dir = Path(out_dir)
-    records = result.records.sort_values("record_id").reset_index(drop=True)
-    works = result.works.sort_values("work_id").reset_index(drop=True)
+
+    def records():
+        return result.records.sort_values("record_id").reset_index(drop=True)
+
+    def works():
+        return result.works.sort_values("work_id").reset_index(drop=True)
+
     return {
-        out_dir / "records.parquet": lambda tmp: write_parquet_to(tmp, records),
-        out_dir / "works.parquet": lambda tmp: write_parquet_to(tmp, works),
-        out_dir / "works.csv": lambda tmp: write_csv_to(tmp, works),
+        out_dir / "records.parquet": lambda tmp: write_parquet_to(tmp, records()),
+        out_dir / "works.parquet": lambda tmp: write_parquet_to(tmp, works()),
+        out_dir / "works.csv": lambda tmp: write_csv_to(tmp, works()),
         out_dir / "duplicates.csv": lambda tmp: write_csv_to(tmp, result.duplicates),
         out_dir / "near_misses.csv": lambda tmp: write_csv_to(tmp, result.near_misses),
         out_dir / "database_overlap.csv": lambda tmp: write_csv_to(tmp, result.overlap),
