@@ -35,3 +35,20 @@ def test_same_records_in_every_encoding(fixtures, tmp_path, sample, variant):
     expected = bibtwin.read(source).drop(columns="source_file")
     got = bibtwin.read(copy).drop(columns="source_file")
     pd.testing.assert_frame_equal(got, expected)
+
+
+def test_windows_1252_csv_with_a_malformed_row_is_read_quietly(tmp_path, capfd):
+    """A CSV re-saved as Windows-1252 with a row of too many fields: the file is decoded as cp1252, the
+    row is rejected with its line, and nothing is printed (pyarrow used to print its failed UTF-8 decode of
+    the row to stderr before the reader fell back)."""
+    import bibtwin
+
+    path = tmp_path / "latin.csv"
+    path.write_bytes('Title,EID,Year\n"Café study",2-s2.0-1,2020\n"Bad row é",2-s2.0-2,2020,extra\n'
+                     '"Ok",2-s2.0-3,2021\n'.encode("cp1252"))
+    loaded = bibtwin.io.load(path)
+    assert loaded.report.encoding == "cp1252"
+    assert loaded.records["title"].tolist() == ["Café study", "Ok"]
+    assert [(r["source_record"], r["line"]) for r in loaded.report.rejected] == [(2, 3)]
+    captured = capfd.readouterr()
+    assert "Exception ignored" not in captured.err and "UnicodeDecodeError" not in captured.err

@@ -73,6 +73,24 @@ class Text:
     def unverified_utf8(self) -> bool:
         return self._presumed
 
+    def checked_utf8(self) -> bytes:
+        """:attr:`utf8`, checked to be valid UTF-8 first (Arrow's validation: about 0.03 s per 200 MB); a
+        file that is not is decoded as :attr:`text` does (cp1252, then latin-1)."""
+        if self._presumed and self._utf8 is not None:
+            import numpy as np
+            import pyarrow as pa
+
+            data = self._utf8
+            whole = pa.LargeBinaryArray.from_buffers(
+                pa.large_binary(), 1, [None, pa.py_buffer(np.array([0, len(data)], dtype=np.int64)),
+                                       pa.py_buffer(data)])
+            try:
+                whole.cast(pa.large_string())
+                self._presumed = False
+            except pa.ArrowInvalid:
+                return self.verify_utf8()
+        return self.utf8
+
     def verify_utf8(self) -> bytes:
         """Decode (falling back to cp1252) so that :attr:`utf8` is valid UTF-8; return it."""
         _ = self.text

@@ -69,7 +69,9 @@ def _unlimited_fields():
 
 def read_rows(text: Text, *, delimiter: str = ",", quoted: bool = True, header_line: int = 1) -> Rows:
     """Parse ``text`` (header on line ``header_line``; lines above it are a preamble) into string columns."""
-    data = text.utf8
+    # checked before parsing: pyarrow hands a malformed row's text to the invalid-row handler as UTF-8
+    # and, for a file that is not, prints the decoding error to stderr instead of raising it
+    data = text.checked_utf8()
     body_start = _line_offset(data, header_line - 1)
     header_end = data.find(b"\n", body_start)
     header_end = len(data) if header_end < 0 else header_end
