@@ -4,8 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..metrics import author_production, bradford, collaboration_type
-from ..metrics._frame import list_lengths
+from ..metrics import author_production, bradford, corresponding_country, country_production
 from ..metrics.sources import source_names
 from ._common import (
     BLUE,
@@ -139,27 +138,15 @@ def table_countries_scp_mcp(works: pd.DataFrame, *, top_n: int = 15) -> pd.DataF
     ``MCP_ratio`` (MCP / (SCP + MCP)) and ``works_without_country`` (works whose corresponding country is
     unknown, the same on every row).
 
-    :func:`bibtwin.metrics.collaboration_type` leaves a work without affiliation countries unknown (NA);
-    this figure shows those works apart."""
-    collab = collaboration_type(works)
-    no_affiliation = list_lengths(works["countries"]) == 0 if len(works) else np.zeros(0, dtype=bool)
-    frame = pd.DataFrame({"country": collab["country"].to_numpy(dtype=object),
-                          "kind": np.where(no_affiliation, "unknown",
-                                           collab["collaboration"].to_numpy(dtype=object, na_value=None))})
-    known_country = frame["country"].notna()
-    counts = pd.crosstab(frame.loc[known_country, "country"], frame.loc[known_country, "kind"]) \
-        .reindex(columns=["SCP", "MCP", "unknown"], fill_value=0)
-    counts.columns.name = None
-    counts["works"] = counts.sum(axis=1)
-    counts = counts.rename_axis("country").reset_index()
-    counts = counts.sort_values(["works", "country"], ascending=[False, True], ignore_index=True).head(top_n)
-    known = counts["SCP"] + counts["MCP"]
-    return pd.DataFrame({"country": counts["country"].astype(object).to_numpy(),
-                         "works": counts["works"].to_numpy(dtype=np.int64),
-                         "SCP": counts["SCP"].to_numpy(dtype=np.int64), "MCP": counts["MCP"].to_numpy(dtype=np.int64),
-                         "unknown": counts["unknown"].to_numpy(dtype=np.int64),
-                         "MCP_ratio": (counts["MCP"] / known.where(known > 0)).round(3).to_numpy(dtype=float),
-                         "works_without_country": np.full(len(counts), int((~known_country).sum()), dtype=np.int64)})
+    Counts are :func:`bibtwin.metrics.country_production`'s (``articles`` there)."""
+    prod = country_production(works).head(top_n)
+    without_country = int(corresponding_country(works).isna().sum())
+    return pd.DataFrame({"country": prod["country"].astype(object).to_numpy(),
+                         "works": prod["articles"].to_numpy(dtype=np.int64),
+                         "SCP": prod["SCP"].to_numpy(dtype=np.int64), "MCP": prod["MCP"].to_numpy(dtype=np.int64),
+                         "unknown": prod["unknown"].to_numpy(dtype=np.int64),
+                         "MCP_ratio": prod["MCP_ratio"].round(3).to_numpy(dtype=float),
+                         "works_without_country": np.full(len(prod), without_country, dtype=np.int64)})
 
 
 def plot_countries_scp_mcp(table: pd.DataFrame, ax=None, *, width_in: float | None = None):
