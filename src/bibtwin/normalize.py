@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .schema import LIST, STRING, edge_whitespace, patch_strings, put_back, strip_edges, strip_to_null
+from .schema import LIST, STRING, edge_whitespace, patch_strings, strip_edges, strip_to_null
 
 # ---------------------------------------------------------------------------------------------- lists
 
@@ -393,8 +393,6 @@ def _clean_chunk(chunk: pa.Array, drop: str | None) -> pa.Array:
         # a placeholder is short: only short values are matched against it
         short = pc.less_equal(pc.binary_length(chunk), _PLACEHOLDER_BYTES).fill_null(False)
         needs = pc.or_(needs, short)
-    if not pc.any(needs).as_py():
-        return chunk
 
     def fix(values: pa.Array) -> pa.Array:
         values = pc.utf8_trim_whitespace(pc.replace_substring_regex(values, _WHITESPACE_TO_COLLAPSE, " "))
@@ -403,10 +401,7 @@ def _clean_chunk(chunk: pa.Array, drop: str | None) -> pa.Array:
             gone = pc.or_(gone, pc.match_substring_regex(values, drop, ignore_case=True))
         return pc.if_else(gone.fill_null(False), pa.scalar(None, pa.string()), values)
 
-    hits = pc.sum(needs).as_py()
-    if hits * 4 >= len(chunk):
-        return fix(chunk)
-    return put_back(chunk, needs, fix(pc.filter(chunk, needs)))
+    return patch_strings(chunk, needs, fix)
 
 
 def _string_chunks(values: pd.Series):

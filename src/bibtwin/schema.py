@@ -11,11 +11,13 @@ Unknown is missing (NA), never 0 or the empty string.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ._threads import run_all
 from .errors import SchemaError
 
 STRING = pd.StringDtype("pyarrow")
@@ -139,10 +141,6 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
     unknown = [c for c in df.columns if c not in DTYPES]
     if unknown:
         raise SchemaError(f"columns outside the canonical schema: {unknown}; put them in 'extra'")
-    from functools import partial
-
-    from ._threads import run_all
-
     n = len(df)
     out, tasks = {}, {}
     for col in COLUMNS:

@@ -83,12 +83,10 @@ def read_rows(text: Text, *, delimiter: str = ",", quoted: bool = True, header_l
     if _line_offset(data, header_line) >= len(data):
         raise no_rows
     # the quote count (for a file cut off inside a quoted field, below) runs beside the parser
-    original = data
-    done = run_all({"parse": lambda: _parse_checked(text, original, names, delimiter, quoted, header_line),
-                    "quotes": lambda: _count_byte(original, ord('"')) if quoted else 0})
-    data, (table, invalid) = done["parse"]
-    quotes = done["quotes"] if data is original else _count_byte(data, ord('"'))  # decoded once more
-    if quoted and quotes % 2:
+    done = run_all({"parse": lambda: _parse_checked(text, data, names, delimiter, quoted, header_line),
+                    "quotes": lambda: _count_byte(data, ord('"')) if quoted else 0})
+    table, invalid = done["parse"]
+    if done["quotes"] % 2:
         _raise_if_unterminated(text, delimiter, header_line)
     n_records = table.num_rows + len(invalid)
     if n_records == 0:
@@ -115,17 +113,9 @@ def read_rows(text: Text, *, delimiter: str = ",", quoted: bool = True, header_l
 
 
 def _parse_checked(text: Text, data: bytes, names: list[str], delimiter: str, quoted: bool, header_line: int):
-    """``(data, _parse(...))``; ``data`` is the file's text once more if it had to be decoded again."""
+    """:func:`_parse`, with pyarrow's failure as a :class:`ParseError` naming the file."""
     try:
-        try:
-            return data, _parse(data, names, delimiter, quoted, header_line)
-        except pa.ArrowInvalid:
-            if not text.unverified_utf8:
-                raise
-            # presumed UTF-8 but may not be (re-saved as Windows-1252): pyarrow fails on a string column, or
-            # on a malformed row whose text it cannot decode for the invalid-row handler; decode, parse again
-            data = text.verify_utf8()
-            return data, _parse(data, names, delimiter, quoted, header_line)
+        return _parse(data, names, delimiter, quoted, header_line)
     except pa.ArrowInvalid as exc:
         raise ParseError(text.path, f"the CSV parser failed: {exc}", expected="rows of delimited text",
                          found=str(exc)[:80]) from None

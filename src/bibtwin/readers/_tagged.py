@@ -55,23 +55,14 @@ def _lines(text: Text) -> pa.Array:
     """The lines of ``text`` as an Arrow array over its UTF-8 bytes, without decoding the file into a Python
     string (which for non-ASCII text takes two or four bytes a character) or copying it: each line keeps
     its ``\n``; callers trim."""
-    data = text.utf8
+    data = text.checked_utf8()
     newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
     ends_with_newline = bool(len(newlines)) and newlines[-1] == len(data) - 1
     offsets = np.empty(len(newlines) + (1 if ends_with_newline else 2), dtype=np.int64)
     offsets[0] = 0
     offsets[1:1 + len(newlines)] = newlines + 1
     offsets[-1] = len(data)
-    del newlines
-    raw = pa.LargeBinaryArray.from_buffers(pa.large_binary(), len(offsets) - 1,
-                                           [None, pa.py_buffer(offsets), pa.py_buffer(data)])
-    try:
-        return raw.cast(pa.large_string())  # checks that the bytes are UTF-8
-    except pa.ArrowInvalid:
-        if not text.unverified_utf8:
-            raise
-        text.verify_utf8()  # not UTF-8 after all (a file re-saved as Windows-1252): decoded, then again
-        return _lines(text)
+    return pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data))
 
 
 def split_fields(text: Text | str, *, head_pattern: str, tag_width: int, value_start: int) -> Fields:

@@ -207,7 +207,9 @@ def _join(arrays: list[pa.Array | None], sep: str = "; ") -> pa.Array | None:
     stacked = pa.chunked_array(chunks, type=pa.string()).combine_chunks()
     flat = pc.take(stacked, pa.array(row_major))
     lists = pa.ListArray.from_arrays(pa.array(np.arange(0, n * k + 1, k, dtype=np.int32)), flat)
-    return _blank_to_null(pc.binary_join(nz.clean_list_items(lists), sep))
+    lists = nz.clean_list_items(lists)  # items trimmed, empty ones dropped: only an empty list is blank
+    return pc.if_else(pc.equal(pc.list_value_length(lists), 0), pa.scalar(None, pa.string()),
+                      pc.binary_join(lists, sep))
 
 
 def _prefixed(prefix: str, arr: pa.Array | None) -> pa.Array | None:
@@ -350,18 +352,7 @@ def json_objects(columns: dict[str, pa.Array]) -> pa.Array:
         pairs.append(pc.binary_join_element_wise(key, _json_string_body(arr), '"', ""))
     if not pairs:
         return _nulls(n)
-    # row by row, the pairs that are not null, joined (no item is blank: no trimming, as _join does)
-    k = len(pairs)
-    chunks = [chunk for a in pairs for chunk in (a.chunks if isinstance(a, pa.ChunkedArray) else [a])]
-    stacked = pa.chunked_array(chunks, type=pa.string()).combine_chunks()
-    row_major = (np.arange(k) * n + np.arange(n)[:, None]).ravel()
-    valid = pc.is_valid(stacked).to_numpy(zero_copy_only=False)[row_major]
-    kept = row_major[valid]
-    per_row = valid.reshape(n, k).sum(axis=1)
-    offsets = np.zeros(n + 1, dtype=np.int32)
-    np.cumsum(per_row, out=offsets[1:])
-    body = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), pc.take(stacked, pa.array(kept))), ", ")
-    body = pc.if_else(pa.array(per_row > 0), body, pa.scalar(None, pa.string()))
+    body = _join(pairs, ", ")
     return pc.binary_join_element_wise("{", body, "}", "")  # null where the row has no values
 
 
