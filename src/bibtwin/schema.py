@@ -170,8 +170,11 @@ def _clean_strings(values: pd.Series) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(arr), index=values.index, dtype=STRING)
 
 
-_EDGE_BYTES = pa.array([bytes([b]) for b in (*b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", *range(0x80, 0x100))],
-                       pa.binary())
+# bytes a value may start or end with when it has whitespace at that edge: ASCII whitespace, or any
+# non-ASCII byte (it may belong to a Unicode space, which the trim itself then checks)
+_EDGE_BYTE = np.zeros(256, dtype=bool)
+_EDGE_BYTE[list(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")] = True
+_EDGE_BYTE[0x80:] = True
 
 
 def strip_to_null(arr):
@@ -204,12 +207,36 @@ def strip_edges(arr):
 
 
 def edge_whitespace(arr):
-    """True where a value's first or last byte may be whitespace (see :func:`strip_edges`)."""
-    import pyarrow.compute as pc
+    """True where a value's first or last byte may be whitespace (see :func:`strip_edges`); False for
+    empty and null values. ``arr`` is a string or binary array (or chunked array, answered chunk by chunk).
 
-    raw = arr.cast(pa.binary())
-    return pc.or_(pc.is_in(pc.binary_slice(raw, 0, 1), value_set=_EDGE_BYTES),
-                  pc.is_in(pc.binary_slice(raw, -1), value_set=_EDGE_BYTES))
+    Read straight from the array's offsets and bytes with numpy: two gathers per value, nothing copied
+    (slicing every value with Arrow kernels took 0.38 s of a 3.3 s read of 70,100 Scopus rows).
+    """
+    if isinstance(arr, pa.ChunkedArray):
+        return pa.chunked_array([edge_whitespace(c) for c in arr.chunks], type=pa.bool_())
+    first, last, present = edge_bytes(arr)
+    return pa.array(present & (_EDGE_BYTE[first] | _EDGE_BYTE[last]), type=pa.bool_())
+
+
+def edge_bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(first, last, present)``: each value's first and last byte (0 where it has none) and whether it
+    is a non-empty, non-null value; ``arr`` is a string or binary array of 32- or 64-bit offsets."""
+    n = len(arr)
+    kind = np.int64 if pa.types.is_large_string(arr.type) or pa.types.is_large_binary(arr.type) else np.int32
+    validity, offsets_buf, data_buf = arr.buffers()[:3]
+    offsets = np.frombuffer(offsets_buf, dtype=kind)[arr.offset:arr.offset + n + 1]
+    starts, ends = offsets[:-1], offsets[1:]
+    present = ends > starts
+    if validity is not None and arr.null_count:
+        present &= arr.is_valid().to_numpy(zero_copy_only=False)
+    if data_buf is None or data_buf.size == 0:
+        zeros = np.zeros(n, dtype=np.uint8)
+        return zeros, zeros, present
+    data = np.frombuffer(data_buf, dtype=np.uint8)
+    first = np.where(present, data[np.where(present, starts, 0)], 0).astype(np.uint8)
+    last = np.where(present, data[np.where(present, ends - 1, 0)], 0).astype(np.uint8)
+    return first, last, present
 
 
 def patch_strings(arr, mask, func):

@@ -185,13 +185,26 @@ def _check_controls(sample: bytes, path: str) -> None:
 def read_text(path) -> Text:
     """Read a file and recognise its encoding (see :func:`decode`)."""
     p = Path(path)
-    with open(p, "rb") as fh:
-        if fh.read(3) == codecs.BOM_UTF8:
+    # unbuffered: a buffered read after the first three bytes joins its buffer to the rest, a second copy
+    # of the whole file (hundreds of MB of fresh memory to fault in)
+    with open(p, "rb", buffering=0) as fh:
+        if _read_exactly(fh, 3) == codecs.BOM_UTF8:
             # read past the BOM instead of slicing it off later, which would copy the whole file
-            body = fh.read()
+            body = fh.readall()
             if body and not body.isspace() and b"\x00" not in body[:65536]:
                 _check_controls(body[:65536], str(p))
                 return Text(utf8=_normalize_newlines(body), encoding="utf-8-sig", path=str(p))
             return decode(codecs.BOM_UTF8 + body, p)
         fh.seek(0)
-        return decode(fh.read(), p)
+        return decode(fh.readall(), p)
+
+
+def _read_exactly(fh, n: int) -> bytes:
+    """Up to ``n`` bytes from an unbuffered file (a raw read may return fewer than asked)."""
+    out = b""
+    while len(out) < n:
+        chunk = fh.read(n - len(out))
+        if not chunk:
+            break
+        out += chunk
+    return out
