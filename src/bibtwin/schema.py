@@ -248,6 +248,8 @@ def patch_strings(arr, mask, func):
     """
     import pyarrow.compute as pc
 
+    if not pc.any(mask).as_py():  # the usual case for most columns: nothing to do, chunk by chunk
+        return arr
     mask = mask.combine_chunks() if isinstance(mask, pa.ChunkedArray) else mask
     if isinstance(arr, pa.Array):
         return _patch(arr, mask, func)
@@ -266,7 +268,20 @@ def _patch(arr, mask, func):
         return arr
     if hits * 4 >= len(arr):
         return func(arr)
-    return put_back(arr, mask, func(pc.filter(arr, mask)))
+    selected = pc.filter(arr, mask)
+    fixed = func(selected).cast(arr.type)
+    # a mask may be generous (a non-ASCII last byte is rarely a space): put back only what changed
+    changed = pc.invert(pc.fill_null(pc.equal(fixed, selected), False))
+    changed = pc.if_else(pc.and_(pc.is_null(fixed), pc.is_null(selected)), False, changed)
+    n_changed = pc.sum(changed).as_py() or 0
+    if n_changed == 0:
+        return arr
+    if n_changed < hits:
+        where = np.flatnonzero(mask.fill_null(False).to_numpy(zero_copy_only=False))
+        keep = np.zeros(len(arr), dtype=bool)
+        keep[where[changed.to_numpy(zero_copy_only=False)]] = True
+        mask, fixed = pa.array(keep), pc.filter(fixed, changed)
+    return put_back(arr, mask, fixed)
 
 
 def put_back(arr, mask, fixed):

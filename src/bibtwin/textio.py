@@ -7,6 +7,7 @@ Line endings are normalized to ``\\n`` so readers can count lines.
 from __future__ import annotations
 
 import codecs
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import EmptyFileError, EncodingError
@@ -32,20 +33,35 @@ class Text:
     the text is first needed, and ``encoding`` says so.
     """
 
-    __slots__ = ("_text", "_utf8", "encoding", "path", "_presumed")
+    __slots__ = ("_text", "_utf8", "encoding", "path", "_presumed", "_file")
 
     def __init__(self, text: str | None = None, encoding: str = "utf-8", path: str = "<input>", *,
-                 utf8: bytes | None = None):
-        if text is None and utf8 is None:
-            raise ValueError("Text needs text or utf8 bytes")
+                 utf8: bytes | None = None, file: _FileHead | None = None):
+        if text is None and utf8 is None and file is None:
+            raise ValueError("Text needs text, utf8 bytes or a file")
         self._text = text
         self._utf8 = utf8
+        self._file = file  # a large file not read yet: only its first MiB is held
         self.encoding = encoding
         self.path = str(path)
         self._presumed = text is None  # UTF-8 not yet verified
 
+    def _load(self) -> None:
+        """Read the whole file of a :class:`Text` made from its head (see :func:`read_text`)."""
+        if self._file is not None and self._text is None and self._utf8 is None:
+            whole = _read_whole(Path(self._file.path))
+            self._text, self._utf8, self.encoding, self._presumed = (
+                whole._text, whole._utf8, whole.encoding, whole._presumed)
+            self._file = None
+
+    def file_body(self) -> _FileHead | None:
+        """Where the file's content starts and its first bytes, while the file has not been read whole:
+        a reader that can stream the file (pyarrow's CSV reader) does so instead of holding all of it."""
+        return self._file if self._text is None and self._utf8 is None else None
+
     @property
     def text(self) -> str:
+        self._load()
         if self._text is None:
             try:
                 self._text = self._utf8.decode("utf-8")
@@ -65,6 +81,7 @@ class Text:
     def utf8(self) -> bytes:
         """The content as UTF-8 bytes. While ``unverified_utf8`` is True it may still hold invalid bytes:
         a consumer that finds some calls :meth:`verify_utf8` and reads this again."""
+        self._load()
         if self._utf8 is None:
             self._utf8 = self.text.encode("utf-8")
         return self._utf8
@@ -76,6 +93,7 @@ class Text:
     def checked_utf8(self) -> bytes:
         """:attr:`utf8`, checked to be valid UTF-8 first (Arrow's validation: about 0.03 s per 200 MB); a
         file that is not is decoded as :attr:`text` does (cp1252, then latin-1)."""
+        self._load()
         if self._presumed and self._utf8 is not None:
             import numpy as np
             import pyarrow as pa
@@ -100,12 +118,18 @@ class Text:
         """The first ``n`` bytes' worth of text, without decoding the whole file."""
         if self._text is not None:
             return self._text[:n]
-        return self._utf8[:n].decode("utf-8", errors="replace")
+        if self._utf8 is None and self._file is not None:
+            head = _normalize_newlines(self._file.head)
+            # the head is a MiB (the sniffers ask for 64 KiB), or the whole file
+            if n < len(head) or self._file.offset + len(self._file.head) >= self._file.size:
+                return head[:n].decode("utf-8", errors="replace")
+        return self.utf8[:n].decode("utf-8", errors="replace")
 
     def release(self) -> None:
         """Drop both views (they can be hundreds of MB) once the reader is done."""
         self._text = None
         self._utf8 = b""
+        self._file = None
 
     def __repr__(self) -> str:
         return f"Text(path={self.path!r}, encoding={self.encoding!r})"
@@ -182,9 +206,43 @@ def _check_controls(sample: bytes, path: str) -> None:
                             expected="text", found=f"{controls} control characters, first at offset {first}")
 
 
+@dataclass(frozen=True)
+class _FileHead:
+    """A UTF-8 file (presumed) not read whole: its path, where its content starts (after a byte-order mark)
+    and its size, and its first bytes from there (line endings as written)."""
+    path: str
+    offset: int
+    size: int
+    head: bytes
+
+
+_HEAD_BYTES = 1 << 20
+_LAZY_FROM_BYTES = 8 << 20  # smaller files are read at once: streaming them gains nothing
+
+
 def read_text(path) -> Text:
-    """Read a file and recognise its encoding (see :func:`decode`)."""
+    """A file's content with its encoding recognised (see :func:`decode`).
+
+    A large file that looks like UTF-8 is not read yet: the :class:`Text` holds its first MiB (enough to
+    recognise the format) and reads the rest when a reader asks for it, so a reader that streams the file
+    (the CSV readers) never holds it whole. The checks on its first bytes are those of :func:`decode`.
+    """
     p = Path(path)
+    size = p.stat().st_size
+    if size >= _LAZY_FROM_BYTES:
+        with open(p, "rb", buffering=0) as fh:
+            head = _read_exactly(fh, _HEAD_BYTES)
+        bom = codecs.BOM_UTF8 if head.startswith(codecs.BOM_UTF8) else b""
+        body = head[len(bom):]
+        other_bom = not bom and any(head.startswith(b) for b, _ in _BOMS)
+        if not other_bom and not body.isspace() and b"\x00" not in head[:65536]:
+            _check_controls(body[:65536], str(p))
+            return Text(file=_FileHead(str(p), len(bom), size, body), path=str(p),
+                        encoding="utf-8-sig" if bom else "utf-8")
+    return _read_whole(p)
+
+
+def _read_whole(p: Path) -> Text:
     # unbuffered: a buffered read after the first three bytes joins its buffer to the rest, a second copy
     # of the whole file (hundreds of MB of fresh memory to fault in)
     with open(p, "rb", buffering=0) as fh:

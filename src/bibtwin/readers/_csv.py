@@ -69,6 +69,9 @@ def _unlimited_fields():
 
 def read_rows(text: Text, *, delimiter: str = ",", quoted: bool = True, header_line: int = 1) -> Rows:
     """Parse ``text`` (header on line ``header_line``; lines above it are a preamble) into string columns."""
+    streamed = _read_rows_streaming(text, delimiter, quoted, header_line)
+    if streamed is not None:
+        return streamed
     # checked before parsing: pyarrow hands a malformed row's text to the invalid-row handler as UTF-8
     # and, for a file that is not, prints the decoding error to stderr instead of raising it
     data = text.checked_utf8()
@@ -112,10 +115,127 @@ def read_rows(text: Text, *, delimiter: str = ",", quoted: bool = True, header_l
                 rejected=rejected, header_line=header_line)
 
 
+def _read_rows_streaming(text: Text, delimiter: str, quoted: bool, header_line: int) -> Rows | None:
+    """:func:`read_rows` for a large file not yet read (:meth:`Text.file_body`): pyarrow parses it from the
+    file in blocks, so its content is never held whole (228 MB of memory, and a third of the time of a
+    70,100-row Scopus CSV). Returns None, and the whole file is then read as for a small one, for anything
+    out of the ordinary, which that path handles and reports: bytes that are not UTF-8, malformed rows,
+    an odd number of quotes, a header or first row longer than the head, lone carriage returns in it.
+    """
+    file = text.file_body()
+    if file is None:
+        return None
+    head = file.head
+    if head.count(b"\r") != head.count(b"\r\n"):
+        return None
+    lines = head.replace(b"\r\n", b"\n") if b"\r" in head else head
+    body_start = _line_offset(lines, header_line - 1)
+    header_end = lines.find(b"\n", body_start)
+    first_row_end = lines.find(b"\n", header_end + 1) if header_end >= 0 else -1
+    if first_row_end < 0:
+        return None
+    header = lines[body_start:header_end].decode("utf-8", errors="replace")
+    names = _column_names(text, split_header(header, delimiter, quoted), header_line)
+    names = _with_trailing_delimiter_column(lines, header_end, names, delimiter, quoted)
+    rows_offset = file.offset + _line_offset(head, header_line)  # CRLF lines end in "\n" too
+
+    def open_rows() -> pa.NativeFile:
+        stream = pa.input_stream(file.path, compression=None)
+        stream.read(rows_offset)
+        return stream
+
+    try:
+        table, invalid = _parse(open_rows, names, delimiter, quoted)
+    except pa.ArrowInvalid:  # invalid UTF-8 (read as Windows-1252), or a line pyarrow cannot parse
+        return None
+    if invalid:
+        return None
+    if table.num_rows == 0:
+        raise EmptyFileError(text.path, "no records", line=header_line + 1,
+                             expected="at least one row below the header", found="only the header")
+    if quoted and _may_end_in_quotes(file.path, table) and _count_byte_in_file(file.path, file.offset, b'"') % 2:
+        return None
+    columns = {name: table.column(i) for i, name in enumerate(names)}
+    del table
+    # a small file has its line endings made "\n" before parsing; pyarrow reads "\r\n" and "\r" as line
+    # ends too, so what may remain are line breaks inside quoted values, made "\n" the same way
+    for name in _contain(columns, "\r"):
+        columns[name] = _newlines_to_lf(columns[name])
+    columns = {name: arr for name, arr in columns.items()
+               if not (name.startswith(_UNNAMED) and arr.null_count == len(arr))}
+    return Rows(columns=columns, header=[n for n in names if n in columns],
+                source_record=np.arange(1, len(next(iter(columns.values()), [])) + 1),
+                header_line=header_line)
+
+
+def _newlines_to_lf(arr: pa.ChunkedArray) -> pa.ChunkedArray:
+    import pyarrow.compute as pc
+
+    from ..schema import patch_strings
+
+    def fix(values):
+        return pc.replace_substring(pc.replace_substring(values, "\r\n", "\n"), "\r", "\n")
+
+    return patch_strings(arr, pc.match_substring_regex(arr, "\r").fill_null(False), fix)
+
+
+def _contain(columns: dict[str, pa.ChunkedArray], literal: str) -> set[str]:
+    """The columns whose values contain ``literal``: one RE2 search over each chunk's data buffer, all in
+    one kernel call (memchr for one byte; searching value by value costs 7 ms per 70,000 values, and
+    each call compiles its pattern)."""
+    import pyarrow.compute as pc
+
+    wholes, owners = [], []
+    for name, arr in columns.items():
+        for chunk in arr.chunks:
+            kind = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+            offsets = np.frombuffer(chunk.buffers()[1], dtype=kind)[chunk.offset:chunk.offset + len(chunk) + 1]
+            data = chunk.buffers()[2]
+            if data is None or len(offsets) < 2 or offsets[-1] == offsets[0]:
+                continue
+            span = pa.py_buffer(np.array([offsets[0], offsets[-1]], dtype=np.int64))
+            wholes.append(pa.LargeBinaryArray.from_buffers(pa.large_binary(), 1, [None, span, data]))
+            owners.append(name)
+    if not wholes:
+        return set()
+    found = pc.match_substring_regex(pa.chunked_array(wholes, type=pa.large_binary()), literal)
+    return {owner for owner, hit in zip(owners, found.to_pylist()) if hit}
+
+
+def _count_byte_in_file(path: str, offset: int, byte: bytes) -> int:
+    """How often ``byte`` occurs in the file from ``offset`` on (read in blocks into one reused buffer)."""
+    count = 0
+    buffer = bytearray(1 << 23)
+    values = np.frombuffer(buffer, dtype=np.uint8)
+    hits = np.empty(len(buffer), dtype=bool)
+    with open(path, "rb", buffering=0) as fh:
+        fh.seek(offset)
+        while n := fh.readinto(buffer):
+            count += int(np.count_nonzero(np.equal(values[:n], ord(byte), out=hits[:n])))
+    return count
+
+
+def _may_end_in_quotes(path: str, table: pa.Table) -> bool:
+    """Whether the file may end inside a quoted field, which pyarrow accepts without a word.
+
+    Such a field runs to the end of the file: it is the last row's last field (were it an earlier one,
+    the row would lack fields and be reported), and its value ends where the file ends. So a file that
+    ends with a line break, and whose last value does not, ends outside quotes; otherwise the quotes are
+    counted (a pass over the file that is not needed for exports as the databases write them).
+    """
+    with open(path, "rb") as fh:
+        fh.seek(-1, 2)
+        if fh.read(1) != b"\n":
+            return True
+    last = table.column(table.num_columns - 1)[table.num_rows - 1].as_py()
+    return last is not None and last.endswith("\n")
+
+
 def _parse_checked(text: Text, data: bytes, names: list[str], delimiter: str, quoted: bool, header_line: int):
     """:func:`_parse`, with pyarrow's failure as a :class:`ParseError` naming the file."""
+    body = pa.py_buffer(data).slice(_line_offset(data, header_line))
     try:
-        return _parse(data, names, delimiter, quoted, header_line)
+        return _parse(lambda: pa.BufferReader(body), names, delimiter, quoted)
     except pa.ArrowInvalid as exc:
         raise ParseError(text.path, f"the CSV parser failed: {exc}", expected="rows of delimited text",
                          found=str(exc)[:80]) from None
@@ -128,22 +248,22 @@ def _count_byte(data: bytes, byte: int) -> int:
     return sum(int(np.count_nonzero(values[i:i + step] == byte)) for i in range(0, len(values), step))
 
 
-def _parse(data: bytes, names: list[str], delimiter: str, quoted: bool, header_line: int):
-    """pyarrow's parse; returns (table, invalid rows as (record, n_fields, text)).
+def _parse(open_rows, names: list[str], delimiter: str, quoted: bool):
+    """pyarrow's parse of the rows ``open_rows()`` streams (the lines below the header); returns (table,
+    invalid rows as (record, n_fields, text)).
 
     Quoted fields may hold line breaks, which forces pyarrow's slower parser; most exports have none, so
     the fast parser goes first and its result is kept only if every line parsed as a whole row (a field
     with a line break leaves a row with too few fields, and then the careful parser runs).
     """
     attempts = (False, True) if quoted else (False,)
-    body = pa.py_buffer(data).slice(_line_offset(data, header_line))
     for newlines_in_values in attempts:
         try:
             threads = n_threads() > 1
-            table, invalid = _read_csv(body, names, delimiter, quoted, newlines_in_values, threads)
+            table, invalid = _read_csv(open_rows(), names, delimiter, quoted, newlines_in_values, threads)
             if invalid and threads and newlines_in_values == attempts[-1]:
                 # with threads pyarrow does not know the row numbers of malformed rows: parse once more
-                table, invalid = _read_csv(body, names, delimiter, quoted, newlines_in_values, False)
+                table, invalid = _read_csv(open_rows(), names, delimiter, quoted, newlines_in_values, False)
         except pa.ArrowInvalid as exc:
             if newlines_in_values == attempts[-1] or "utf8" in str(exc).lower():
                 raise
@@ -153,7 +273,7 @@ def _parse(data: bytes, names: list[str], delimiter: str, quoted: bool, header_l
     raise AssertionError("unreachable")
 
 
-def _read_csv(body: pa.Buffer, names: list[str], delimiter: str, quoted: bool, newlines_in_values: bool,
+def _read_csv(rows: pa.NativeFile, names: list[str], delimiter: str, quoted: bool, newlines_in_values: bool,
               use_threads: bool) -> tuple[pa.Table, list[tuple[int, int, str]]]:
     invalid: list[tuple[int, int, str]] = []
 
@@ -162,9 +282,9 @@ def _read_csv(body: pa.Buffer, names: list[str], delimiter: str, quoted: bool, n
         return "skip"
 
     table = pv.read_csv(
-        # the rows below the header, a zero-copy slice: pyarrow's skip_rows fails on a header line longer
-        # than its block
-        pa.BufferReader(body),
+        # the rows below the header, from a stream opened past it: pyarrow's skip_rows fails on a header
+        # line longer than its block
+        rows,
         read_options=pv.ReadOptions(use_threads=use_threads, column_names=names, block_size=_BLOCK_BYTES),
         parse_options=pv.ParseOptions(delimiter=delimiter, quote_char='"' if quoted else False,
                                       double_quote=quoted, newlines_in_values=newlines_in_values,
