@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .schema import LIST, STRING, edge_whitespace, patch_strings, strip_edges, strip_to_null
+from .schema import LIST, STRING, bool_array, edge_whitespace, patch_strings, strip_edges, strip_to_null
 
 # ---------------------------------------------------------------------------------------------- lists
 
@@ -352,7 +352,7 @@ def unique_within_lists(arr) -> pa.Array:
     keep = ~frame.duplicated(["parent", "code"]).to_numpy()
     counts = np.bincount(parent[keep], minlength=len(arr))
     offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
-    return pa.ListArray.from_arrays(offsets, pc.filter(flat, pa.array(keep)))
+    return pa.ListArray.from_arrays(offsets, pc.filter(flat, bool_array(keep)))
 
 
 # -------------------------------------------------------------------------------------------- text

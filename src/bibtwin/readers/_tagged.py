@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..schema import bool_array
 from ..textio import Text
 
 
@@ -43,7 +44,7 @@ class Fields:
         Computed on request for the fields asked for: the whole file's joined text held beside ``items``
         would be one more copy of the file.
         """
-        items = self.items if mask is None else self.items.filter(pa.array(mask))
+        items = self.items if mask is None else self.items.filter(bool_array(mask))
         return pc.binary_join(items, pa.scalar(" ", items.type.value_type))
 
     def head(self, i: int) -> str:
@@ -107,7 +108,7 @@ def split_fields(text: Text | str, *, head_pattern: str, tag_width: int, value_s
                          pa.array(order))
     mask = np.zeros(len(lines), dtype=bool)
     mask[replaced] = True
-    parts = pc.replace_with_mask(lines, pa.array(mask), values)
+    parts = pc.replace_with_mask(lines, bool_array(mask), values)
     del lines, line_bytes, values, mask
     offsets = np.append(starts, len(parts)).astype(np.int64)
     items = pa.LargeListArray.from_arrays(pa.array(offsets), parts)
@@ -146,7 +147,7 @@ def values_per_record(index: TagIndex, fields: Fields, wanted, n_records: int, *
     mask = index.mask(wanted)
     rec = index.record[mask]
     if items:
-        lists = fields.items.filter(pa.array(mask))
+        lists = fields.items.filter(bool_array(mask))
         parent = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
         return list_from_sorted(rec[parent], pc.list_flatten(lists), n_records)
     return list_from_sorted(rec, fields.text(mask), n_records)
@@ -184,7 +185,7 @@ def unique_items(lists: pa.ListArray) -> pa.ListArray:
     flat = pc.list_flatten(lists)
     frame = pd.DataFrame({"r": parent, "v": pd.array(flat, dtype=pd.ArrowDtype(pa.string()))})
     keep = (~frame.duplicated()).to_numpy()
-    return list_from_sorted(parent[keep], flat.filter(pa.array(keep)), len(lists))
+    return list_from_sorted(parent[keep], flat.filter(bool_array(keep)), len(lists))
 
 
 # ------------------------------------------------------------------------------------------ extra JSON

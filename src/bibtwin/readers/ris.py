@@ -41,7 +41,7 @@ import pyarrow.compute as pc
 from .. import normalize as nz
 from ..errors import EmptyFileError, TruncatedRecordError
 from ..io import extra_json
-from ..schema import STRING
+from ..schema import STRING, bool_array
 from ..textio import Text
 from . import ReaderResult, Rejection
 
@@ -98,7 +98,7 @@ def _fields(text: Text) -> tuple[np.ndarray, pa.Array, pa.Array, np.ndarray]:
     is_tag = pc.is_valid(parts).to_numpy(zero_copy_only=False)
     blank = pc.equal(pc.utf8_trim_whitespace(lines), "").to_numpy(zero_copy_only=False)
     tag_index = np.flatnonzero(is_tag)
-    values = pc.utf8_trim_whitespace(parts.field("value").filter(pa.array(is_tag)))
+    values = pc.utf8_trim_whitespace(parts.field("value").filter(bool_array(is_tag)))
     # a non-blank line that is not a tag line continues the value of the tag line above it
     owner = np.cumsum(is_tag) - 1
     cont = ~is_tag & ~blank
@@ -106,11 +106,11 @@ def _fields(text: Text) -> tuple[np.ndarray, pa.Array, pa.Array, np.ndarray]:
     cont &= owner >= 0
     if cont.any():
         cont_owner = owner[cont]
-        cont_text = pc.utf8_trim_whitespace(lines.filter(pa.array(cont)))
+        cont_text = pc.utf8_trim_whitespace(lines.filter(bool_array(cont)))
         joined = join_lists(list_from_sorted(cont_owner, cont_text, len(tag_index)), " ")
         values = pc.if_else(pc.is_valid(joined),
                             pc.utf8_trim_whitespace(pc.binary_join_element_wise(values, joined, " ")), values)
-    tags = parts.field("tag").filter(pa.array(is_tag))
+    tags = parts.field("tag").filter(bool_array(is_tag))
     return tag_index + 1, tags, values, np.flatnonzero(header) + 1
 
 
@@ -164,7 +164,7 @@ def parse(text: Text, fmt: str = "ris") -> ReaderResult:
 
     def per_record(tag: str) -> pa.ListArray:
         mask = pc.equal(tags, tag).to_numpy(zero_copy_only=False) & in_record
-        return list_from_sorted(record[mask], values.filter(pa.array(mask)), n)
+        return list_from_sorted(record[mask], values.filter(bool_array(mask)), n)
 
     present = set(pc.unique(tags.filter(pa.array(in_record))).to_pylist())
     empty = pa.array([[]] * n, type=pa.list_(pa.string()))
