@@ -59,3 +59,31 @@ def test_validate_catches_duplicate_ids_and_bad_values():
 
 def test_empty_frame_is_valid():
     assert len(validate(empty_frame())) == 0
+
+
+def test_may_contain_never_misses_a_match():
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from bibtwin.schema import bool_array, edge_whitespace, may_contain
+
+    rng = np.random.default_rng(7)
+    alphabet = np.array(list("ab \t\r\"é"))
+    values = ["".join(rng.choice(alphabet, rng.integers(0, 6))) if rng.random() > 0.1 else None
+              for _ in range(400)]
+    arr = pa.chunked_array([pa.array(values[:150], pa.string()), pa.array(values[150:], pa.string()).slice(20)])
+    for pattern in ["\r", "\t", '"', "  ", "é", "[\t\r]", "x"]:
+        per_value = pc.any(pc.match_substring_regex(arr, pattern)).as_py() or False
+        if per_value:
+            assert may_contain(arr, pattern), pattern
+    assert not may_contain(pa.array(["ab", "ba", None], pa.string()), "x")
+    assert not may_contain(pa.array([], pa.string()), "x")
+    assert not may_contain(pa.array([None, ""], pa.string()), "x")
+    # a match across two neighbouring values is a false positive, which is allowed
+    assert may_contain(pa.array(["a ", " b"], pa.string()), "  ")
+    # edge_whitespace reads first and last bytes from the offsets, also of slices and large strings
+    for arr in [pa.array(values, pa.string()).slice(33, 200), pa.array(values, pa.large_string())]:
+        expected = [v is not None and v != "" and (v[0] in " \t\ré" or v[-1] in " \t\ré") for v in arr.to_pylist()]
+        assert edge_whitespace(arr).to_pylist() == expected
+    assert bool_array(np.array([True, False, True])).to_pylist() == [True, False, True]

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .schema import LIST, STRING, bool_array, edge_whitespace, patch_strings, strip_edges, strip_to_null
+from .schema import LIST, STRING, bool_array, edge_whitespace, may_contain, patch_strings, strip_edges, strip_to_null
 
 # ---------------------------------------------------------------------------------------------- lists
 
@@ -387,8 +387,9 @@ def clean_text(values: pd.Series, *, drop: str | None = None) -> pd.Series:
 def _clean_chunk(chunk: pa.Array, drop: str | None) -> pa.Array:
     if not len(chunk):
         return chunk
-    needs = pc.match_substring_regex(chunk, _WHITESPACE_TO_COLLAPSE).fill_null(False)
-    needs = pc.or_(needs, edge_whitespace(chunk).fill_null(False))
+    needs = edge_whitespace(chunk)
+    if may_contain(chunk, _WHITESPACE_TO_COLLAPSE):
+        needs = pc.or_(needs, pc.match_substring_regex(chunk, _WHITESPACE_TO_COLLAPSE).fill_null(False))
     if drop is not None:
         # a placeholder is short: only short values are matched against it
         short = pc.less_equal(pc.binary_length(chunk), _PLACEHOLDER_BYTES).fill_null(False)

@@ -232,6 +232,33 @@ def edge_whitespace(arr):
     return bool_array(present & edge)
 
 
+def may_contain(arr, pattern: str) -> bool:
+    """Whether a value of the string array (or chunked array) ``arr`` may contain a match of the RE2
+    ``pattern``: one search over each chunk's bytes taken as a single text, which stops at the first match.
+
+    Searching value by value costs about 7 ms per 70,000 values however short they are, and most columns
+    have nothing to find. A match that spans two neighbouring values is a false positive (the caller
+    then looks value by value), never a false negative; ``pattern`` must not use anchors.
+    """
+    import pyarrow.compute as pc
+
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    wholes = []
+    for chunk in chunks:
+        kind = np.int64 if pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type) \
+            else np.int32
+        buffers = chunk.buffers()
+        if not len(chunk) or buffers[2] is None:
+            continue
+        offsets = np.frombuffer(buffers[1], dtype=kind)[chunk.offset:chunk.offset + len(chunk) + 1]
+        if offsets[-1] > offsets[0]:
+            span = pa.py_buffer(np.array([offsets[0], offsets[-1]], dtype=np.int64))
+            wholes.append(pa.LargeBinaryArray.from_buffers(pa.large_binary(), 1, [None, span, buffers[2]]))
+    if not wholes:
+        return False
+    return pc.any(pc.match_substring_regex(pa.chunked_array(wholes, type=pa.large_binary()), pattern)).as_py()
+
+
 def bool_array(mask: np.ndarray) -> pa.BooleanArray:
     """A numpy bool array as an Arrow one, its bits packed by numpy: ``pa.array`` takes 1.2 ms per million
     values, or 0.2 ms for a few thousand without an explicit type; this takes 0.09 ms and 6 us."""

@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 from .. import normalize as nz
 from .._threads import run_all
 from ..errors import MissingColumnsError
-from ..schema import STRING, patch_strings
+from ..schema import STRING, may_contain, patch_strings
 from ..textio import Text
 from . import ReaderResult
 from ._csv import Rows, read_rows, split_header
@@ -317,13 +317,15 @@ def _frame(columns: dict[str, pa.Array | None]) -> pd.DataFrame:
 
 _JSON_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"),
                  ("\b", "\\b"), ("\f", "\\f"))
+_JSON_SPECIAL = '[\\x00-\\x1f"\\\\]'
 _OTHER_CONTROLS = [chr(c) for c in range(32) if chr(c) not in "\n\r\t\b\f"]
 
 
 def _json_string_body(arr: pa.Array) -> pa.Array:
     """Values escaped as the inside of JSON strings, exactly as ``json.dumps(..., ensure_ascii=False)``."""
-    needs = pc.match_substring_regex(arr, '[\\x00-\\x1f"\\\\]').fill_null(False)
-    return patch_strings(arr, needs, _escape_json)
+    if not may_contain(arr, _JSON_SPECIAL):
+        return arr
+    return patch_strings(arr, pc.match_substring_regex(arr, _JSON_SPECIAL).fill_null(False), _escape_json)
 
 
 def _escape_json(arr: pa.Array) -> pa.Array:
