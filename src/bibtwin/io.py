@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import normalize as nz
 from ._threads import run_all
 from .errors import ParseError, UnknownFormatError
 from .readers import ReaderResult, known_formats, reader_for, reader_modules
-from .schema import STRING, conform, validate
+from .schema import STRING, conform, list_column, validate
 from .textio import Text, read_text
 
 SNIFF_BYTES = 65536
@@ -225,10 +227,12 @@ def finish(df: pd.DataFrame, *, source_file: str, source_format: str) -> pd.Data
         df["database"] = df["database"].astype(STRING).fillna(_DEFAULT_DATABASE.get(source_format, "unknown"))
     if "source_record" not in df.columns:
         df["source_record"] = range(1, n + 1)
-    # independent column passes, run side by side (bibtwin._threads); the abstracts are the largest
+    # independent column passes, run side by side (bibtwin._threads); the abstracts, by far the largest,
+    # in two halves so that one thread does not finish long after the other
     tasks = {}
     if "abstract" in df.columns:
-        tasks["abstract"] = partial(nz.clean_abstract, df["abstract"])
+        for i, half in enumerate(_halves(df["abstract"])):
+            tasks[("abstract", i)] = partial(nz.clean_abstract, half)
     for col in ("title", "journal", "journal_abbrev", "publisher", "corresponding_address", "funding",
                 "language"):
         if col in df.columns:
@@ -237,17 +241,33 @@ def finish(df: pd.DataFrame, *, source_file: str, source_format: str) -> pd.Data
         tasks["doi"] = partial(nz.normalize_doi, df["doi"])
     if "doc_type_raw" in df.columns and "doc_type" not in df.columns:
         tasks["doc_type"] = partial(nz.normalize_doc_type, df["doc_type_raw"])
-    for col, values in run_all(tasks).items():
+    if n:
+        # the list columns as conform() makes them (a no-op for Arrow lists), normalized beside the text
+        lists = {col: list_column(df[col] if col in df.columns else None, n, df.index)
+                 for col in ("authors", "affiliations", "countries")}
+        tasks["authors"] = partial(nz.normalize_authors, lists["authors"])
+        if lists["countries"].list.len().sum() == 0 and lists["affiliations"].list.len().sum() > 0:
+            tasks["countries"] = partial(nz.countries_from_affiliations, lists["affiliations"])
+    done = run_all(tasks)
+    halves = [done.pop(key) for key in list(done) if isinstance(key, tuple)]
+    if halves:
+        done["abstract"] = halves[0] if len(halves) == 1 else nz.string_series(pa.chunked_array(
+            [c for h in halves for c in h.array._pa_array.chunks], type=halves[0].array._pa_array.type), df.index)
+    for col, values in done.items():
         df[col] = values
     df = conform(df)
-    if n:
-        tasks = {"authors": partial(nz.normalize_authors, df["authors"])}
-        if df["countries"].list.len().sum() == 0 and df["affiliations"].list.len().sum() > 0:
-            tasks["countries"] = partial(nz.countries_from_affiliations, df["affiliations"])
-        for col, values in run_all(tasks).items():
-            df[col] = values
     df["record_id"] = _fill_record_ids(df)
     return validate(df)
+
+
+def _halves(values: pd.Series) -> list[pd.Series]:
+    """A text column in two parts split at a chunk boundary (no copy), or whole if it has one chunk."""
+    arr = values.array._pa_array if values.dtype == STRING else None
+    if arr is None or arr.num_chunks < 2:
+        return [values]
+    sizes = np.cumsum([c.nbytes for c in arr.chunks])
+    cut = min(max(int(np.searchsorted(sizes, sizes[-1] / 2)) + 1, 1), arr.num_chunks - 1)
+    return [nz.string_series(pa.chunked_array(part, type=arr.type)) for part in (arr.chunks[:cut], arr.chunks[cut:])]
 
 
 def _fill_record_ids(df: pd.DataFrame) -> pd.Series:

@@ -94,6 +94,13 @@ INT_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.dtype == INT)
 REQUIRED: tuple[str, ...] = ("record_id", "database", "source_file", "source_format", "source_record")
 
 
+def list_column(values, n: int, index=None) -> pd.Series:
+    """A list column as :func:`conform` makes it: ``list<string>``, no null lists (``values`` None: all
+    empty). Arrow lists already of that type are not copied."""
+    arr = _to_list_array(values, n) if values is not None else _empty_lists(n)
+    return pd.Series(pd.arrays.ArrowExtensionArray(arr), index=index)
+
+
 def _to_list_array(values, n: int) -> pa.Array:
     """Turn a column of lists (python lists, Arrow lists, or NA) into ``list<string>``."""
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.ArrowDtype):
@@ -146,8 +153,7 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
     for col in COLUMNS:
         values = df[col.name] if col.name in df.columns else None
         if col.dtype == LIST:
-            arr = _to_list_array(values, n) if values is not None else _empty_lists(n)
-            out[col.name] = pd.Series(pd.arrays.ArrowExtensionArray(arr), index=df.index)
+            out[col.name] = list_column(values, n, df.index)
         elif col.dtype == INT:
             if values is None:
                 out[col.name] = pd.Series(pd.NA, index=df.index, dtype=INT)

@@ -21,6 +21,7 @@ import csv
 import io
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pyarrow as pa
@@ -160,9 +161,9 @@ def _read_rows_streaming(text: Text, delimiter: str, quoted: bool, header_line: 
     del table
     # a small file has its line endings made "\n" before parsing; pyarrow reads "\r\n" and "\r" as line
     # ends too, so what may remain are line breaks inside quoted values, made "\n" the same way
-    for name, arr in columns.items():
-        if may_contain(arr, "\r"):
-            columns[name] = _newlines_to_lf(arr)
+    returns = run_all({name: partial(may_contain, arr, "\r") for name, arr in columns.items()})
+    for name in (name for name, found in returns.items() if found):
+        columns[name] = _newlines_to_lf(columns[name])
     columns = {name: arr for name, arr in columns.items()
                if not (name.startswith(_UNNAMED) and arr.null_count == len(arr))}
     return Rows(columns=columns, header=[n for n in names if n in columns],

@@ -249,8 +249,20 @@ def _extract(arr: pa.Array | None, pattern: str) -> pa.Array | None:
 
 def _year(arr: pa.Array | None) -> pa.Array | None:
     """First four-digit year 1000-2099 in each value (as :func:`bibtwin.normalize.parse_year`)."""
+    if arr is None:
+        return None
+    if arr.null_count < len(arr) and pc.all(pc.and_(pc.equal(pc.binary_length(arr), 4),
+                                                    pc.utf8_is_decimal(arr))).as_py():
+        # the usual column of bare years: read as numbers (the pattern below costs 0.03 s per 70,000 rows)
+        try:
+            years = pc.cast(arr, pa.int64())
+        except pa.ArrowInvalid:  # digits other than 0-9
+            years = None
+        if years is not None:
+            plausible = pc.and_(pc.greater_equal(years, 1000), pc.less_equal(years, 2099))
+            return pc.if_else(plausible, years, pa.scalar(None, pa.int64()))
     found = _extract(arr, r"\b(?P<year>1\d{3}|20\d{2})\b")
-    return None if found is None else pc.cast(found, pa.int64())
+    return pc.cast(found, pa.int64())
 
 
 def _count(arr: pa.Array | None, *, empty_is_zero: bool) -> pa.Array | None:
@@ -417,7 +429,7 @@ def _scopus(c: _Columns) -> dict:
     eid_from_link = _extract(link, r"[?&]eid=(?P<eid>2-s2\.0-\d+)") if eid is None or eid.null_count else None
     eid = eid_from_link if eid is None else (eid if eid_from_link is None else pc.coalesce(eid, eid_from_link))
     cited_by_raw = c.take("Cited by")
-    funding = _join([c.take("Funding Details"), *c.take_all(r"Funding Texts?( \d+)?")])
+    funding = partial(_join, [c.take("Funding Details"), *c.take_all(r"Funding Texts?( \d+)?")])
     return {
         # references are the largest column: started first
         # (they contain commas and are separated by "; ", as bibliometrix splits them)
@@ -432,7 +444,7 @@ def _scopus(c: _Columns) -> dict:
         "journal_abbrev": c.take("Abbreviated Source Title"),
         "volume": c.take("Volume"),
         "issue": c.take("Issue"),
-        "pages": _pages(c.take("Page start"), c.take("Page end"), c.peek("Art. No.")),
+        "pages": partial(_pages, c.take("Page start"), c.take("Page end"), c.peek("Art. No.")),
         "cited_by": _count(cited_by_raw, empty_is_zero=True),  # no column at all stays unknown
         "doi": c.take("DOI"),
         "url": link,
