@@ -326,3 +326,19 @@ def test_parse_takes_text_not_files(delim):
                 path="in-memory.csv")
     result = delimited.parse(text, "scopus_csv")
     assert len(result.records) == 3 and result.rejected == []
+
+
+@pytest.mark.parametrize("values", [
+    ["2020", "1999", None, "0999", "3000", "2099", "2100", "1000"],   # bare years, some implausible
+    ["2020", "-2020"], ["2020 ", "2020"], ["12345", "2020"], ["\u0662\u0660\u0662\u0660", "2020"],
+    ["May 2020", "2020"], [None, None],
+])
+def test_year_column_read_as_numbers_gives_what_the_pattern_gives(values):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from bibtwin.readers.delimited import _extract, _year
+
+    arr = pa.array(values, pa.string())
+    by_pattern = pc.cast(_extract(arr, r"\b(?P<year>1\d{3}|20\d{2})\b"), pa.int64())
+    assert _year(arr).to_pylist() == by_pattern.to_pylist()

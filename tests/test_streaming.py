@@ -125,3 +125,18 @@ def test_a_large_ordinary_csv_is_never_read_whole(monkeypatch, tmp_path):
     monkeypatch.setattr(textio, "_read_whole", refuse)
     records = bibtwin.read(path)
     assert len(records) == 2000 and records["doi"].iloc[-1] == "10.1/1999"
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", ["smart_on_fhir/scopus.csv", "anopheles/pubmed.csv", "internal_fixation/wos_tab.txt"])
+def test_many_small_blocks_read_the_same(monkeypatch, corpus, name):
+    """Columns in many chunks (as from a large file) go through the per-chunk steps and the abstracts
+    are cleaned in two halves: the records must be those of a one-chunk read."""
+    from bibtwin.readers import _csv
+
+    whole = bibtwin.io.load(corpus / name)
+    monkeypatch.setattr(_csv, "_BLOCK_BYTES", 1 << 18)
+    chunked = bibtwin.io.load(corpus / name)
+    assert chunked.records["title"].array._pa_array.num_chunks > 1
+    pd.testing.assert_frame_equal(whole.records, chunked.records)
+    assert whole.report == chunked.report
