@@ -320,16 +320,12 @@ def _patch(arr, mask, func):
 def put_back(arr, mask, fixed):
     """``arr`` with the values where ``mask`` is true replaced, in order, by ``fixed``.
 
-    One take over both arrays; measured 0.07 s against 0.13-0.22 s for ``replace_with_mask`` on 100 MB
-    of abstracts with 12 % of the values replaced.
+    Arrow's ``replace_with_mask``: on 100 MB of abstracts with 12 % of the values replaced, 41 ms chunk by
+    chunk against 93 ms for a ``take`` over both arrays (pyarrow 26; the take had been the faster).
     """
-    import numpy as np
+    import pyarrow.compute as pc
 
-    where = np.flatnonzero(mask.fill_null(False).to_numpy(zero_copy_only=False))
-    index = np.arange(len(arr), dtype=np.int64)
-    index[where] = len(arr) + np.arange(len(where), dtype=np.int64)
-    out = pa.chunked_array([arr, fixed.cast(arr.type)], type=arr.type).take(pa.array(index))
-    return out.combine_chunks() if out.num_chunks != 1 else out.chunk(0)
+    return pc.replace_with_mask(arr, mask.fill_null(False), fixed.cast(arr.type))
 
 
 def empty_frame() -> pd.DataFrame:
