@@ -359,15 +359,21 @@ def json_objects(columns: dict[str, pa.Array]) -> pa.Array:
     pairs = []
     for name in sorted(columns):
         arr = columns[name]
-        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+        empty = pc.equal(pc.binary_length(arr), 0)  # from the offsets: no string comparison, no copy
+        if pc.any(empty).as_py():
+            arr = pc.if_else(empty, pa.scalar(None, pa.string()), arr)
         if arr.null_count == len(arr):
             continue
         key = json.dumps(name, ensure_ascii=False) + ': "'
-        pairs.append(pc.binary_join_element_wise(key, _json_string_body(arr), '"', ""))
+        pairs.append(pc.binary_join_element_wise(key, _json_string_body(arr), '", ', ""))
     if not pairs:
         return _nulls(n)
-    body = _join(pairs, ", ")
-    return pc.binary_join_element_wise("{", body, "}", "")  # null where the row has no values
+    # each pair ends with ", ": joined with nothing (a missing pair adds nothing), the last ", " cut off
+    # (a pair ends with the closing quote of its value, so nothing else is cut)
+    body = pc.utf8_rtrim(pc.binary_join_element_wise(*pairs, "", null_handling="replace", null_replacement=""),
+                         characters=", ")
+    return pc.if_else(pc.equal(body, ""), pa.scalar(None, pa.string()),
+                      pc.binary_join_element_wise("{", body, "}", ""))
 
 
 # ------------------------------------------------------------------------------------------ Scopus
