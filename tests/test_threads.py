@@ -61,3 +61,14 @@ def test_a_bad_thread_count_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("BIBTWIN_THREADS", "many")
     with pytest.raises(ValueError, match="BIBTWIN_THREADS"):
         _threads.n_threads()
+
+
+def test_largest_first_orders_tasks_by_the_columns_they_read():
+    from functools import partial
+
+    import pyarrow as pa
+
+    small, large = pa.array(["a"] * 10), pa.array(["b" * 100] * 10)
+    tasks = {"none": lambda: 0, "small": partial(len, small), "large": partial(len, [large]),
+             "series": partial(len, pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([large, large]))))}
+    assert list(_threads.largest_first(tasks)) == ["series", "large", "small", "none"]

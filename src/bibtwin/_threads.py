@@ -50,3 +50,30 @@ def run_all(tasks: dict[str, Callable[[], T]]) -> dict[str, T]:
     finally:
         for future in futures.values():  # after a failure or an interrupt: start nothing more
             future.cancel()
+
+
+def largest_first(tasks: dict[str, Callable[[], T]]) -> dict[str, Callable[[], T]]:
+    """``tasks`` ordered by the size of the columns they read, largest first (:func:`run_all` starts them
+    in order, so the small ones fill the gaps at the end instead of a large one running alone).
+
+    A task's size is that of the Arrow arrays and pandas Series among its arguments (``functools.partial``),
+    in lists, tuples and dicts too; other tasks count as empty and keep their order at the end.
+    """
+    return dict(sorted(tasks.items(), key=lambda item: -_input_bytes(item[1])))
+
+
+def _input_bytes(task) -> int:
+    def size(value) -> int:
+        if hasattr(value, "nbytes") and hasattr(value, "type"):  # Arrow array or chunked array
+            return int(value.nbytes)
+        array = getattr(getattr(value, "array", None), "_pa_array", None)  # Arrow-backed Series
+        if array is not None:
+            return int(array.nbytes)
+        if isinstance(value, (list, tuple)):
+            return sum(size(v) for v in value)
+        if isinstance(value, dict):
+            return sum(size(v) for v in value.values())
+        return 0
+
+    return size(list(getattr(task, "args", ()))) + size(getattr(task, "keywords", {}))
+

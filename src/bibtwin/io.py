@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import normalize as nz
-from ._threads import run_all
+from ._threads import largest_first, run_all
 from .errors import ParseError, UnknownFormatError
 from .readers import ReaderResult, known_formats, reader_for, reader_modules
 from .schema import STRING, conform, list_column, validate
@@ -248,7 +248,7 @@ def finish(df: pd.DataFrame, *, source_file: str, source_format: str) -> pd.Data
         tasks["authors"] = partial(nz.normalize_authors, lists["authors"])
         if lists["countries"].list.len().sum() == 0 and lists["affiliations"].list.len().sum() > 0:
             tasks["countries"] = partial(nz.countries_from_affiliations, lists["affiliations"])
-    done = run_all(tasks)
+    done = run_all(largest_first(tasks))
     halves = [done.pop(key) for key in list(done) if isinstance(key, tuple)]
     if halves:
         done["abstract"] = halves[0] if len(halves) == 1 else nz.string_series(pa.chunked_array(

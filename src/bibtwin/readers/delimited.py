@@ -36,7 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import normalize as nz
-from .._threads import run_all
+from .._threads import largest_first, run_all
 from ..errors import MissingColumnsError
 from ..schema import STRING, may_contain, patch_strings
 from ..textio import Text
@@ -110,7 +110,7 @@ def parse(text: Text, fmt: str) -> ReaderResult:
     unused = {name: rows.columns[name] for name in rows.header if name not in cols.used}
     tasks = {"extra": partial(json_objects, unused)}
     tasks.update((name, value) for name, value in mapped.items() if isinstance(value, partial))
-    done = run_all(tasks)
+    done = run_all(largest_first(tasks))
     out = {}
     for name, value in mapped.items():
         value = done[name] if isinstance(value, partial) else value
