@@ -222,20 +222,27 @@ def edge_whitespace(arr):
     if isinstance(arr, pa.ChunkedArray):
         return pa.chunked_array([edge_whitespace(c) for c in arr.chunks], type=pa.bool_())
     n = len(arr)
-    kind = np.int64 if pa.types.is_large_string(arr.type) or pa.types.is_large_binary(arr.type) else np.int32
-    validity, offsets_buf, data_buf = arr.buffers()[:3]
-    offsets = np.frombuffer(offsets_buf, dtype=kind)[arr.offset:arr.offset + n + 1] if n else np.zeros(1, kind)
+    offsets, data_buf = value_offsets(arr), arr.buffers()[2]
     starts, ends = offsets[:-1], offsets[1:]
     present = ends > starts
     if data_buf is None or data_buf.size == 0 or not present.any():
         return bool_array(np.zeros(n, dtype=bool))
-    if validity is not None and arr.null_count:
+    if arr.null_count:
         present &= arr.is_valid().to_numpy(zero_copy_only=False)
     data = np.frombuffer(data_buf, dtype=np.uint8)
     # empty and null values index anywhere in range; their answer is masked out by `present`
     last = len(data) - 1
     edge = _EDGE_BYTE[data[np.minimum(starts, last)]] | _EDGE_BYTE[data[np.clip(ends - 1, 0, last)]]
     return bool_array(present & edge)
+
+
+def value_offsets(arr: pa.Array) -> np.ndarray:
+    """The ``len(arr) + 1`` offsets of a string or binary array's values in its data buffer (a view)."""
+    if not len(arr):
+        return np.zeros(1, dtype=np.int64)
+    large = pa.types.is_large_string(arr.type) or pa.types.is_large_binary(arr.type)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64 if large else np.int32)
+    return offsets[arr.offset:arr.offset + len(arr) + 1]
 
 
 def may_contain(arr, pattern: str) -> bool:
@@ -251,15 +258,10 @@ def may_contain(arr, pattern: str) -> bool:
     chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
     wholes = []
     for chunk in chunks:
-        kind = np.int64 if pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type) \
-            else np.int32
-        buffers = chunk.buffers()
-        if not len(chunk) or buffers[2] is None:
-            continue
-        offsets = np.frombuffer(buffers[1], dtype=kind)[chunk.offset:chunk.offset + len(chunk) + 1]
-        if offsets[-1] > offsets[0]:
+        offsets, data_buf = value_offsets(chunk), chunk.buffers()[2]
+        if data_buf is not None and offsets[-1] > offsets[0]:
             span = pa.py_buffer(np.array([offsets[0], offsets[-1]], dtype=np.int64))
-            wholes.append(pa.LargeBinaryArray.from_buffers(pa.large_binary(), 1, [None, span, buffers[2]]))
+            wholes.append(pa.LargeBinaryArray.from_buffers(pa.large_binary(), 1, [None, span, data_buf]))
     if not wholes:
         return False
     return pc.any(pc.match_substring_regex(pa.chunked_array(wholes, type=pa.large_binary()), pattern)).as_py()

@@ -3,6 +3,10 @@
 Exports arrive as UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text", some WoS
 tab-delimited saves), and Latin-1 / Windows-1252 (an export re-saved on an old Windows machine).
 Line endings are normalized to ``\\n`` so readers can count lines.
+
+A file of 8 MiB or more that looks like UTF-8 is not read at once: :func:`read_text` keeps its first MiB,
+enough to recognise the format, and the rest is read when a reader asks for it; the CSV readers never
+do, and let pyarrow stream the file instead (:mod:`bibtwin.readers._csv`).
 """
 from __future__ import annotations
 
