@@ -267,6 +267,31 @@ def may_contain(arr, pattern: str) -> bool:
     return pc.any(pc.match_substring_regex(pa.chunked_array(wholes, type=pa.large_binary()), pattern)).as_py()
 
 
+def valid_utf8(arr) -> bool:
+    """Whether every value of a string array (or chunked array) is valid UTF-8, checked over each chunk's
+    bytes as one text (Arrow's validation runs value by value otherwise, at a third of the speed).
+
+    Valid as a whole is not enough (a character cut between two values would pass), so no value may
+    start with a continuation byte either: then every value starts on a character boundary and, the
+    whole being valid, ends on one.
+    """
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    for chunk in chunks:
+        offsets, data_buf = value_offsets(chunk), chunk.buffers()[2]
+        if data_buf is None or offsets[-1] == offsets[0]:
+            continue
+        data = np.frombuffer(data_buf, dtype=np.uint8)
+        starts = offsets[:-1][offsets[1:] > offsets[:-1]]
+        if np.any((data[starts] & 0xC0) == 0x80):
+            return False
+        span = pa.py_buffer(np.array([offsets[0], offsets[-1]], dtype=np.int64))
+        try:
+            pa.LargeBinaryArray.from_buffers(pa.large_binary(), 1, [None, span, data_buf]).cast(pa.large_string())
+        except pa.ArrowInvalid:
+            return False
+    return True
+
+
 def bool_array(mask: np.ndarray) -> pa.BooleanArray:
     """A numpy bool array as an Arrow one, its bits packed by numpy: ``pa.array`` takes 1.2 ms per million
     values, or 0.2 ms for a few thousand without an explicit type; this takes 0.09 ms and 6 us."""
