@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .schema import LIST, STRING, bool_array, edge_whitespace, may_contain, patch_strings, strip_edges, strip_to_null
+from .schema import LIST, STRING, bool_array, edge_whitespace, may_contain, patch_strings, strip_edges
 
 # ---------------------------------------------------------------------------------------------- lists
 
@@ -30,7 +30,6 @@ def split_list(values: pd.Series, sep: str = ";", *, regex: bool = False) -> pd.
 
 def clean_list_items(parts: pa.Array) -> pa.Array:
     """Strip whitespace from the items of a list array and drop empty items; null lists become empty."""
-    import numpy as np
 
     if isinstance(parts, pa.ChunkedArray):
         parts = parts.combine_chunks()
@@ -338,7 +337,6 @@ def countries_from_affiliations(affiliations: pd.Series) -> pd.Series:
 
 def unique_within_lists(arr) -> pa.Array:
     """Drop repeated items inside each list, keeping the first appearance (vectorized)."""
-    import numpy as np
 
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()

@@ -27,6 +27,7 @@ from functools import partial
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pv
 
 from ..errors import DuplicateColumnsError, EmptyFileError, ParseError, TruncatedRecordError
@@ -183,9 +184,7 @@ def _check_column(arr: pa.ChunkedArray) -> tuple[bool, bool]:
 
 
 def _newlines_to_lf(arr: pa.ChunkedArray) -> pa.ChunkedArray:
-    import pyarrow.compute as pc
-
-
+    """Line breaks written as CRLF or CR inside values made "\\n"."""
     def fix(values):
         return pc.replace_substring(pc.replace_substring(values, "\r\n", "\n"), "\r", "\n")
 
