@@ -30,7 +30,6 @@ def split_list(values: pd.Series, sep: str = ";", *, regex: bool = False) -> pd.
 
 def clean_list_items(parts: pa.Array) -> pa.Array:
     """Strip whitespace from the items of a list array and drop empty items; null lists become empty."""
-
     if isinstance(parts, pa.ChunkedArray):
         parts = parts.combine_chunks()
     offsets = parts.offsets
@@ -337,7 +336,6 @@ def countries_from_affiliations(affiliations: pd.Series) -> pd.Series:
 
 def unique_within_lists(arr) -> pa.Array:
     """Drop repeated items inside each list, keeping the first appearance (vectorized)."""
-
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     arr = arr.fill_null(pa.scalar([], type=arr.type)) if arr.null_count else arr

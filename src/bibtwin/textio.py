@@ -99,18 +99,13 @@ class Text:
         file that is not is decoded as :attr:`text` does (cp1252, then latin-1)."""
         self._load()
         if self._presumed and self._utf8 is not None:
-            import numpy as np
             import pyarrow as pa
 
-            data = self._utf8
-            whole = pa.LargeBinaryArray.from_buffers(
-                pa.large_binary(), 1, [None, pa.py_buffer(np.array([0, len(data)], dtype=np.int64)),
-                                       pa.py_buffer(data)])
-            try:
-                whole.cast(pa.large_string())
-                self._presumed = False
-            except pa.ArrowInvalid:
+            from .schema import bytes_value, is_utf8
+
+            if not is_utf8(bytes_value(pa.py_buffer(self._utf8), 0, len(self._utf8))):
                 return self.verify_utf8()
+            self._presumed = False
         return self.utf8
 
     def verify_utf8(self) -> bytes:

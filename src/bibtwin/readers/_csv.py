@@ -80,16 +80,10 @@ def read_rows(text: Text, *, delimiter: str = ",", quoted: bool = True, header_l
     # checked before parsing: pyarrow hands a malformed row's text to the invalid-row handler as UTF-8
     # and, for a file that is not, prints the decoding error to stderr instead of raising it
     data = text.checked_utf8()
-    body_start = _line_offset(data, header_line - 1)
-    header_end = data.find(b"\n", body_start)
-    header_end = len(data) if header_end < 0 else header_end
-    header = data[body_start:header_end].decode("utf-8", errors="replace")
-    names = _column_names(text, split_header(header, delimiter, quoted), header_line)
-    names = _with_trailing_delimiter_column(data, header_end, names, delimiter, quoted)
-    no_rows = EmptyFileError(text.path, "no records", line=header_line + 1,
-                             expected="at least one row below the header", found="only the header")
+    header_end = data.find(b"\n", _line_offset(data, header_line - 1))
+    names = _header_names(text, data, len(data) if header_end < 0 else header_end, delimiter, quoted, header_line)
     if _line_offset(data, header_line) >= len(data):
-        raise no_rows
+        raise _no_rows(text, header_line)
     # the quote count (for a file cut off inside a quoted field, below) runs beside the parser
     done = run_all({"parse": lambda: _parse_checked(text, data, names, delimiter, quoted, header_line),
                     "quotes": lambda: _count_byte(data, ord('"')) if quoted else 0})
@@ -98,7 +92,7 @@ def read_rows(text: Text, *, delimiter: str = ",", quoted: bool = True, header_l
         _raise_if_unterminated(text, delimiter, header_line)
     n_records = table.num_rows + len(invalid)
     if n_records == 0:
-        raise no_rows
+        raise _no_rows(text, header_line)
     source_record = np.arange(1, n_records + 1)
     rejected: list[Rejection] = []
     if invalid:
@@ -111,13 +105,30 @@ def read_rows(text: Text, *, delimiter: str = ",", quoted: bool = True, header_l
                       reason=f"expected {len(names)} fields (the header's columns), found {actual}")
             for record, actual, row_text in invalid
         ]
-    # Columns stay in pyarrow's blocks (ChunkedArray): combining them would copy the file's text once more.
-    columns = {name: table.column(i) for i, name in enumerate(names)}
-    del table
+    return _rows({name: table.column(i) for i, name in enumerate(names)}, source_record, rejected, header_line)
+
+
+def _header_names(text: Text, data: bytes, header_end: int, delimiter: str, quoted: bool,
+                  header_line: int) -> list[str]:
+    """The column names of the header line ending at ``header_end`` (``data``: ``\\n`` line endings)."""
+    header = data[_line_offset(data, header_line - 1):header_end].decode("utf-8", errors="replace")
+    names = _column_names(text, split_header(header, delimiter, quoted), header_line)
+    return _with_trailing_delimiter_column(data, header_end, names, delimiter, quoted)
+
+
+def _no_rows(text: Text, header_line: int) -> EmptyFileError:
+    return EmptyFileError(text.path, "no records", line=header_line + 1,
+                          expected="at least one row below the header", found="only the header")
+
+
+def _rows(columns: dict[str, pa.ChunkedArray], source_record: np.ndarray, rejected: list[Rejection],
+          header_line: int) -> Rows:
+    """:class:`Rows` of the parsed columns; an unnamed column with nothing in it (a trailing delimiter) is
+    dropped. Columns stay in pyarrow's blocks (ChunkedArray): combining them would copy the text again."""
     columns = {name: arr for name, arr in columns.items()
                if not (name.startswith(_UNNAMED) and arr.null_count == len(arr))}
-    return Rows(columns=columns, header=[n for n in names if n in columns], source_record=source_record,
-                rejected=rejected, header_line=header_line)
+    return Rows(columns=columns, header=list(columns), source_record=source_record, rejected=rejected,
+                header_line=header_line)
 
 
 def _read_rows_streaming(text: Text, delimiter: str, quoted: bool, header_line: int) -> Rows | None:
@@ -134,14 +145,10 @@ def _read_rows_streaming(text: Text, delimiter: str, quoted: bool, header_line: 
     if head.count(b"\r") != head.count(b"\r\n"):
         return None
     lines = head.replace(b"\r\n", b"\n") if b"\r" in head else head
-    body_start = _line_offset(lines, header_line - 1)
-    header_end = lines.find(b"\n", body_start)
-    first_row_end = lines.find(b"\n", header_end + 1) if header_end >= 0 else -1
-    if first_row_end < 0:
+    header_end = lines.find(b"\n", _line_offset(lines, header_line - 1))
+    if header_end < 0 or lines.find(b"\n", header_end + 1) < 0:  # the header or first row is longer
         return None
-    header = lines[body_start:header_end].decode("utf-8", errors="replace")
-    names = _column_names(text, split_header(header, delimiter, quoted), header_line)
-    names = _with_trailing_delimiter_column(lines, header_end, names, delimiter, quoted)
+    names = _header_names(text, lines, header_end, delimiter, quoted, header_line)
     rows_offset = file.offset + _line_offset(head, header_line)  # CRLF lines end in "\n" too
 
     def open_rows() -> pa.NativeFile:
@@ -157,8 +164,7 @@ def _read_rows_streaming(text: Text, delimiter: str, quoted: bool, header_line: 
     except pa.ArrowInvalid:  # a malformed row, or a line pyarrow cannot parse
         return None
     if table.num_rows == 0:
-        raise EmptyFileError(text.path, "no records", line=header_line + 1,
-                             expected="at least one row below the header", found="only the header")
+        raise _no_rows(text, header_line)
     if quoted and _may_end_in_quotes(file.path, table) and _count_byte_in_file(file.path, file.offset, b'"') % 2:
         return None
     columns = {name: table.column(i) for i, name in enumerate(names)}
@@ -170,11 +176,7 @@ def _read_rows_streaming(text: Text, delimiter: str, quoted: bool, header_line: 
     # ends too, so what may remain are line breaks inside quoted values, made "\n" the same way
     for name in (name for name, (_, returns) in checked.items() if returns):
         columns[name] = _newlines_to_lf(columns[name])
-    columns = {name: arr for name, arr in columns.items()
-               if not (name.startswith(_UNNAMED) and arr.null_count == len(arr))}
-    return Rows(columns=columns, header=[n for n in names if n in columns],
-                source_record=np.arange(1, len(next(iter(columns.values()), [])) + 1),
-                header_line=header_line)
+    return _rows(columns, np.arange(1, len(next(iter(columns.values()), [])) + 1), [], header_line)
 
 
 def _check_column(arr: pa.ChunkedArray) -> tuple[bool, bool]:

@@ -437,8 +437,7 @@ def _scopus(c: _Columns) -> dict:
     cited_by_raw = c.take("Cited by")
     funding = partial(_join, [c.take("Funding Details"), *c.take_all(r"Funding Texts?( \d+)?")])
     return {
-        # references are the largest column: started first
-        # (they contain commas and are separated by "; ", as bibliometrix splits them)
+        # references contain commas and are separated by "; " (as bibliometrix splits them)
         "references": partial(_split, c.take("References"), "; "),
         "index_keywords": partial(_split, c.take("Index Keywords"), ";"),
         **names,
