@@ -140,6 +140,15 @@ def year_axis(ax, years, axis: str = "x") -> None:
     (ax.set_xticklabels if axis == "x" else ax.set_yticklabels)([str(t) for t in ticks])
 
 
+def bar_end_labels(ax, y, ends, texts, headroom: float) -> None:
+    """A text at the right end of each horizontal bar (``ends``: where the bars end), with room for it:
+    the x axis runs from 0 to ``headroom`` times the longest bar."""
+    xmax = np.max(ends)
+    ax.set_xlim(0, xmax * headroom)
+    for yi, end, text in zip(y, ends, texts):
+        ax.text(end + xmax * 0.01, yi, text, va="center", ha="left", fontsize=7)
+
+
 def empty_message(ax, message: str):
     """An axes saying why there is nothing to draw (a figure is still written, so every run has every
     file); returns ``ax``."""

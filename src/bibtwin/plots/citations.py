@@ -14,6 +14,7 @@ from ._common import (
     BLUE,
     VERMILLION,
     bar_chart_height,
+    bar_end_labels,
     display_case,
     empty_message,
     first_author_surname,
@@ -139,10 +140,8 @@ def plot_most_cited_works(table: pd.DataFrame, ax=None, *, width_in: float | Non
     row_labels(ax, y, table["label"], 0.45)
     ax.set_xlabel("Global citations (reconciled across databases)")
     thousands(ax.xaxis)
-    xmax = values.max()
-    ax.set_xlim(0, xmax * 1.22)
-    for yi, n, per_year in zip(y, values, table["citations_per_year"].to_numpy(dtype=float)):
-        ax.text(n + xmax * 0.01, yi, f"{n:,.0f} ({per_year:.1f}/yr)", va="center", ha="left", fontsize=7)
+    per_year = table["citations_per_year"].to_numpy(dtype=float)
+    bar_end_labels(ax, y, values, [f"{n:,.0f} ({p:.1f}/yr)" for n, p in zip(values, per_year)], 1.22)
     return ax
 
 

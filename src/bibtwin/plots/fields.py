@@ -16,6 +16,7 @@ from ._common import (
     BLUE,
     GREY,
     bar_chart_height,
+    bar_end_labels,
     empty_message,
     in_year_range,
     label_chars,
@@ -63,10 +64,8 @@ def plot_works_per_field(table: pd.DataFrame, ax=None, *, width_in: float | None
     total = int(table["total_works"].iloc[0]) if len(table) else 0
     ax.set_xlabel(f"Works (of {total:,} unique works; a work can be in several fields)")
     thousands(ax.xaxis)
-    xmax = rows["works"].max()
-    ax.set_xlim(0, xmax * 1.12)
-    for yi, n in zip(y, rows["works"].to_numpy()):
-        ax.text(n + xmax * 0.01, yi, f"{n:,}", va="center", ha="left", fontsize=7)
+    works = rows["works"].to_numpy()
+    bar_end_labels(ax, y, works, [f"{n:,}" for n in works], 1.12)
     if UNCLASSIFIED in set(rows["field"]) and len(rows) > 1:
         ax.axhline(len(rows) - 1.5, color="0.6", linewidth=0.5, linestyle=(0, (2, 2)))
     return ax
@@ -177,10 +176,8 @@ def plot_top_mesh_terms(table: pd.DataFrame, ax=None, *, width_in: float | None 
     total = int(table["total_works"].iloc[0])
     ax.set_xlabel(f"Works (of {with_mesh:,} works indexed with MeSH; {total:,} works in all)")
     thousands(ax.xaxis)
-    xmax = table["works"].max()
-    ax.set_xlim(0, xmax * 1.1)
-    for yi, n in zip(y, table["works"].to_numpy()):
-        ax.text(n + xmax * 0.01, yi, f"{n:,}", va="center", ha="left", fontsize=7)
+    works = table["works"].to_numpy()
+    bar_end_labels(ax, y, works, [f"{n:,}" for n in works], 1.1)
     return ax
 
 

@@ -13,6 +13,7 @@ from ._common import (
     ORANGE,
     SKY,
     bar_chart_height,
+    bar_end_labels,
     display_case,
     empty_message,
     first_author_surname,
@@ -76,10 +77,8 @@ def plot_top_sources_bradford(table: pd.DataFrame, ax=None, *, width_in: float |
     row_labels(ax, y, table["label"], 0.45)
     ax.set_xlabel("Works")
     thousands(ax.xaxis)
-    xmax = table["works"].max()
-    ax.set_xlim(0, xmax * 1.1)
-    for yi, n in zip(y, table["works"].to_numpy()):
-        ax.text(n + xmax * 0.01, yi, f"{n:,}", va="center", ha="left", fontsize=7)
+    works = table["works"].to_numpy()
+    bar_end_labels(ax, y, works, [f"{n:,}" for n in works], 1.1)
     from matplotlib.patches import Patch
     zones = table.drop_duplicates("zone")
     names = {"Zone 1": "Zone 1 (core)", "Zone 2": "Zone 2", "Zone 3": "Zone 3"}
@@ -121,10 +120,7 @@ def plot_top_authors(table: pd.DataFrame, ax=None, *, width_in: float | None = N
     row_labels(ax, y, table["label"], 0.3)
     ax.set_xlabel("Works")
     thousands(ax.xaxis)
-    xmax = full.max()
-    ax.set_xlim(0, xmax * 1.15)
-    for yi, n, f in zip(y, full, frac):
-        ax.text(n + xmax * 0.01, yi, f"{n:,.0f} ({f:.1f})", va="center", ha="left", fontsize=7)
+    bar_end_labels(ax, y, full, [f"{n:,.0f} ({f:.1f})" for n, f in zip(full, frac)], 1.15)
     ax.legend(loc="lower right", frameon=True, framealpha=0.9, edgecolor="none", handlelength=1.0)
     return ax
 
@@ -171,10 +167,7 @@ def plot_countries_scp_mcp(table: pd.DataFrame, ax=None, *, width_in: float | No
                   + (f" ({without:,} works without a known country)" if without else ""))
     thousands(ax.xaxis)
     total = scp + mcp + unknown
-    xmax = total.max()
-    ax.set_xlim(0, xmax * 1.12)
-    for yi, n in zip(y, total):
-        ax.text(n + xmax * 0.01, yi, f"{n:,.0f}", va="center", ha="left", fontsize=7)
+    bar_end_labels(ax, y, total, [f"{n:,.0f}" for n in total], 1.12)
     ax.legend(loc="lower right", frameon=True, framealpha=0.9, edgecolor="none", handlelength=1.0)
     return ax
 
