@@ -82,3 +82,45 @@ def test_split_list_drops_empty_items():
 def test_clean_abstract_placeholder():
     s = nz.clean_abstract(pd.Series(["[No abstract available]", " Real  text "]))
     assert s.isna().tolist() == [True, False] and s.tolist()[1] == "Real text"
+
+
+def test_clean_text_collapses_every_unicode_space_like_python():
+    import re
+    for ch in nz._WHITESPACE:
+        raw = f" a{ch}b {ch}{ch}c\u2019d{ch}"
+        assert nz.clean_text(pd.Series([raw])).tolist() == [re.sub(r"\s+", " ", raw).strip()], repr(ch)
+    # characters that share a lead byte with a Unicode space, and control bytes that are not spaces
+    kept = ["\u2019 \u201c\u2014\u00e9", "a\u2030b", "x\x01y", "\u3001\u1681"]
+    assert nz.clean_text(pd.Series(kept)).tolist() == kept
+
+
+def test_collapsible_whitespace_finds_what_the_regex_matches():
+    """The numpy scan over the bytes flags every value the RE2 pattern matches; any extra value ends
+    with whitespace (a space pair across two values), which its trim handles."""
+    import random
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rng = random.Random(7)
+    alphabet = [*nz._WHITESPACE, "a", "\u00e9", "\u2019", "\u2014", "\u1681", "\u3001", "  "]
+    for _ in range(2000):
+        values = [None if rng.random() < 0.1 else "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+                  for _ in range(rng.randint(0, 12))]
+        arr = pa.array(values, pa.string())
+        if len(arr) > 2 and rng.random() < 0.5:
+            arr = arr.slice(1)
+        expected = pc.match_substring_regex(arr, nz._WHITESPACE_TO_COLLAPSE).fill_null(False).to_numpy(
+            zero_copy_only=False)
+        flagged = nz.collapsible_whitespace(arr)
+        assert not (expected & ~flagged).any(), values
+        assert all(arr[int(i)].as_py()[-1].isspace() for i in np.flatnonzero(flagged & ~expected)), values
+
+
+def test_collapsible_whitespace_across_scan_blocks(monkeypatch):
+    import pyarrow as pa
+
+    monkeypatch.setattr(nz, "_SCAN_BLOCK", 8)
+    values = ["abcdefg ", " hijklmn", "abcdefg  xyz", "abcdefghijklmn\u2003", "abcdefg\u00e9x", "abcdefgh\ny"]
+    assert nz.collapsible_whitespace(pa.array(values)).tolist() == [True, False, True, True, False, True]

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .schema import LIST, STRING, bool_array, edge_whitespace, may_contain, patch_strings, strip_edges
+from .schema import LIST, STRING, bool_array, edge_whitespace, patch_strings, strip_edges, value_offsets
 
 # ---------------------------------------------------------------------------------------------- lists
 
@@ -361,15 +361,77 @@ _WHITESPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace())  # w
 # only the runs to change keeps RE2 from replacing every single space (1.9 s -> 0.1 s on 14,000 abstracts).
 _WHITESPACE_TO_COLLAPSE = f"[{_WHITESPACE}]*(?:[{_WHITESPACE.replace(' ', '')}]|  )[{_WHITESPACE}]*"
 
+# The same runs found from the bytes (see collapsible_whitespace): the one-byte whitespace other than the
+# space, and the UTF-8 encodings of the others as integers, keyed by their length.
+_ONE_BYTE_SPACES = np.zeros(256, dtype=bool)
+_ONE_BYTE_SPACES[[ord(ch) for ch in _WHITESPACE if ch != " " and ord(ch) < 0x80]] = True
+_MULTIBYTE_SPACES = {n: np.array(sorted(int.from_bytes(e, "big") for e in encoded if len(e) == n))
+                     for encoded in [[ch.encode() for ch in _WHITESPACE if ord(ch) >= 0x80]] for n in (2, 3)}
+# what makes a byte worth a closer look, in one subtraction and one comparison: (byte - 0x20) mod 256 is
+# at least 0xA2 exactly for the bytes below 0x20 and the lead bytes of characters from U+0080 on
+assert not _ONE_BYTE_SPACES[0x20:].any() and set(_MULTIBYTE_SPACES) == {2, 3}
+_SCAN_BLOCK = 1 << 18  # bytes per numpy step: the temporaries stay in the cache and are reused
+
+
+def collapsible_whitespace(chunk: pa.Array) -> np.ndarray:
+    """Which values of a string array contain a run that :func:`clean_text` collapses: whitespace other
+    than one plain space (what ``_WHITESPACE_TO_COLLAPSE`` matches). A value that ends with a space
+    before a value that starts with one may be flagged too (its trim then changes it or leaves it).
+
+    Found with numpy from the array's bytes, a few comparisons per byte in cache-sized blocks, then an
+    exact look at the few candidates: three times the speed of RE2 matching value by value (67 against
+    200 ms over 100 MB of Scopus abstracts).
+    """
+    n = len(chunk)
+    offsets = value_offsets(chunk)
+    lo, hi = int(offsets[0]), int(offsets[-1])
+    if hi == lo:
+        return np.zeros(n, dtype=bool)
+    data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[lo:hi]
+    shifted = np.empty(_SCAN_BLOCK, dtype=np.uint8)
+    odd = np.empty(_SCAN_BLOCK, dtype=bool)
+    spaces = np.empty(_SCAN_BLOCK + 1, dtype=bool)
+    pairs = np.empty(_SCAN_BLOCK, dtype=bool)
+    found = []
+    for start in range(0, len(data), _SCAN_BLOCK):
+        block = data[start:start + _SCAN_BLOCK + 1]  # one byte more, for a pair of spaces across blocks
+        k = min(len(block), _SCAN_BLOCK)
+        np.subtract(block[:k], 0x20, out=shifted[:k])
+        np.greater_equal(shifted[:k], 0xA2, out=odd[:k])
+        np.equal(block, 0x20, out=spaces[:len(block)])
+        if len(block) == k:  # the last block: no byte after it
+            spaces[k] = False
+        np.logical_and(spaces[:k], spaces[1:k + 1], out=pairs[:k])
+        np.logical_or(odd[:k], pairs[:k], out=odd[:k])
+        hits = np.flatnonzero(odd[:k])
+        if len(hits):
+            found.append(hits + start)
+    if not found:
+        return np.zeros(n, dtype=bool)
+    at = np.concatenate(found)
+    first = data[at]
+    keep = (first == 0x20) | _ONE_BYTE_SPACES[first]
+    lead = np.flatnonzero(first >= 0xC2)
+    if len(lead):
+        pos = at[lead]
+        nxt = [data[np.minimum(pos + i, len(data) - 1)].astype(np.int64) for i in (1, 2)]
+        two = (first[lead].astype(np.int64) << 8) | nxt[0]
+        three = (two << 8) | nxt[1]
+        keep[lead] = np.isin(two, _MULTIBYTE_SPACES[2]) | np.isin(three, _MULTIBYTE_SPACES[3])
+    out = np.zeros(n, dtype=bool)
+    out[np.searchsorted(offsets, at[keep] + lo, side="right") - 1] = True
+    return out
+
 
 def clean_text(values: pd.Series, *, drop: str | None = None) -> pd.Series:
     """Collapse runs of whitespace and strip; empty becomes NA (pyarrow kernels, no Python per value).
     With ``drop`` (an RE2 pattern, case-insensitive, for short placeholder values), matching values are NA.
 
-    Only the values that need something are rewritten, and all at once: a match scans the text once
-    (a regex replace over every abstract costs three times the scan), whether a value needs trimming is
-    read from its first and last byte, and the fixed values go back in one copy per chunk (each copy of
-    100 MB of abstracts is fresh memory to fault in).
+    Only the values that need something are rewritten, and all at once: which values hold a run to
+    collapse is read from the bytes (:func:`collapsible_whitespace`; a regex replace over every abstract
+    costs four times that scan), whether a value needs trimming from its first and last byte, and the
+    fixed values go back in one copy per chunk (each copy of 100 MB of abstracts is fresh memory to
+    fault in).
     """
     arr = _string_chunks(values)
     if not len(arr):
@@ -383,9 +445,7 @@ def clean_text(values: pd.Series, *, drop: str | None = None) -> pd.Series:
 def _clean_chunk(chunk: pa.Array, drop: str | None) -> pa.Array:
     if not len(chunk):
         return chunk
-    needs = edge_whitespace(chunk)
-    if may_contain(chunk, _WHITESPACE_TO_COLLAPSE):
-        needs = pc.or_(needs, pc.match_substring_regex(chunk, _WHITESPACE_TO_COLLAPSE).fill_null(False))
+    needs = pc.or_(edge_whitespace(chunk), bool_array(collapsible_whitespace(chunk)))
     if drop is not None:
         # a placeholder is short: only short values are matched against it
         short = pc.less_equal(pc.binary_length(chunk), _PLACEHOLDER_BYTES).fill_null(False)
