@@ -135,7 +135,7 @@ def test_many_small_blocks_read_the_same(monkeypatch, corpus, name):
     from bibtwin.readers import _csv
 
     whole = bibtwin.io.load(corpus / name)
-    monkeypatch.setattr(_csv, "_BLOCK_BYTES", 1 << 18)
+    monkeypatch.setattr(_csv, "_MIN_BLOCK_BYTES", 1 << 18)
     chunked = bibtwin.io.load(corpus / name)
     assert chunked.records["title"].array._pa_array.num_chunks > 1
     pd.testing.assert_frame_equal(whole.records, chunked.records)
@@ -177,3 +177,14 @@ def test_valid_utf8_checks_each_value():
     assert not valid_utf8(binary_strings([b"ok", b"bad \xff"]))
     assert not valid_utf8(binary_strings([b"end \xc3"]))
     assert valid_utf8(pa.chunked_array([pa.array(["a"], pa.string()), pa.array([], pa.string())]))
+
+
+def test_block_size_gives_each_thread_two_blocks_within_bounds(monkeypatch):
+    from bibtwin.readers._csv import _block_bytes
+
+    monkeypatch.setenv("BIBTWIN_THREADS", "2")
+    assert _block_bytes(228_000_000) == 57_000_001  # the 70,100-row Scopus file: four chunks per column
+    assert _block_bytes(10_000_000) == 16 << 20  # small: one block
+    assert _block_bytes(4_000_000_000) == 64 << 20  # huge: the cap bounds the blocks in memory
+    monkeypatch.setenv("BIBTWIN_THREADS", "8")
+    assert _block_bytes(228_000_000) == 16 << 20

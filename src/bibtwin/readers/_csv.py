@@ -278,7 +278,8 @@ def _read_csv(rows: pa.NativeFile, names: list[str], delimiter: str, quoted: boo
         # the rows below the header, from a stream opened past it: pyarrow's skip_rows fails on a header
         # line longer than its block
         rows,
-        read_options=pv.ReadOptions(use_threads=use_threads, column_names=names, block_size=_BLOCK_BYTES),
+        read_options=pv.ReadOptions(use_threads=use_threads, column_names=names,
+                                    block_size=_block_bytes(rows.size() - rows.tell())),
         parse_options=pv.ParseOptions(delimiter=delimiter, quote_char='"' if quoted else False,
                                       double_quote=quoted, newlines_in_values=newlines_in_values,
                                       invalid_row_handler=keep_invalid if collect_invalid else None),
@@ -326,8 +327,18 @@ def _with_trailing_delimiter_column(data: bytes, header_end: int, names: list[st
     return names
 
 
-_BLOCK_BYTES = 1 << 24  # 16 MiB: 14 blocks for a 228 MB file; 4 MiB made 55 chunks of every column, and
-# the per-chunk steps after parsing cost 0.5 s of CPU more (1 to 32 MiB parse at the same speed)
+def _block_bytes(size: int) -> int:
+    """pyarrow's block size for ``size`` bytes of rows: about two blocks per thread, between 16 and 64 MiB.
+
+    pyarrow parses one block per thread at a time, and every block becomes a chunk of every column, with
+    kernel calls of its own in each pass after parsing. For the 228 MB Scopus file: 4 MiB blocks (55
+    chunks) cost 0.5 s of CPU more than 16 MiB ones (14 chunks), which cost 0.2 s more than 57 MiB ones
+    (4 chunks); one or two blocks leave a core idle while parsing. The cap bounds memory on huge files.
+    """
+    return int(min(max(size // (2 * n_threads()) + 1, _MIN_BLOCK_BYTES), _MAX_BLOCK_BYTES))
+
+
+_MIN_BLOCK_BYTES, _MAX_BLOCK_BYTES = 16 << 20, 64 << 20
 
 
 def _line_offset(text, n_lines: int) -> int:
