@@ -124,3 +124,14 @@ def test_collapsible_whitespace_across_scan_blocks(monkeypatch):
     monkeypatch.setattr(nz, "_SCAN_BLOCK", 8)
     values = ["abcdefg ", " hijklmn", "abcdefg  xyz", "abcdefghijklmn\u2003", "abcdefg\u00e9x", "abcdefgh\ny"]
     assert nz.collapsible_whitespace(pa.array(values)).tolist() == [True, False, True, True, False, True]
+
+
+def test_map_list_values_trims_and_drops_what_maps_to_nothing():
+    import pyarrow as pa
+
+    values = pd.Series(pd.arrays.ArrowExtensionArray(pa.array(
+        [["a", "drop", "b"], None, [], ["blank", None, "a"], ["drop"]], pa.list_(pa.string()))))
+    mapped = nz.map_list_values(values, {"a": " A ", "b": "B", "drop": None, "blank": "  "}.get)
+    assert mapped.tolist() == [["A", "B"], [], [], ["A"], []]
+    # nothing dropped: the lists keep their shape
+    assert nz.map_list_values(values.iloc[:1], str.upper).tolist() == [["A", "DROP", "B"]]

@@ -50,14 +50,25 @@ def clean_list_items(parts: pa.Array) -> pa.Array:
         flat = strip_edges(items)
     else:
         flat = pc.utf8_trim_whitespace(items)
-    keep = pc.and_(pc.is_valid(flat), pc.not_equal(flat, "")).fill_null(False)
-    if pc.all(keep).as_py():
-        return pa.ListArray.from_arrays(offsets, flat)
-    # recompute offsets after dropping empty items
-    kept_parent = pc.filter(pc.list_parent_indices(pa.ListArray.from_arrays(offsets, flat)), keep)
-    per_row = np.bincount(kept_parent.to_numpy(), minlength=len(parts)).astype(np.int32)
-    new_offsets = pa.array(np.concatenate([[0], np.cumsum(per_row)]).astype(np.int32))
-    return pa.ListArray.from_arrays(new_offsets, pc.filter(flat, keep))
+    return keep_items(offsets, flat, nonempty(flat))
+
+
+def nonempty(items: pa.Array) -> np.ndarray | None:
+    """Which string values are neither null nor empty (from the offsets); None when all are."""
+    keep = np.diff(value_offsets(items)) > 0
+    if items.null_count:
+        keep &= items.is_valid().to_numpy(zero_copy_only=False)
+    return None if keep.all() else keep
+
+
+def keep_items(offsets: pa.Array, items: pa.Array, keep: np.ndarray | None) -> pa.ListArray:
+    """The list array of ``offsets`` (starting at 0) over ``items``, with only the items ``keep`` marks
+    (all when None); the lists shrink accordingly."""
+    if keep is None:
+        return pa.ListArray.from_arrays(offsets, items)
+    kept_before = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])
+    new_offsets = kept_before[np.asarray(offsets)].astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(new_offsets), items.filter(bool_array(keep)))
 
 
 def list_series(arr: pa.Array, index=None) -> pd.Series:
@@ -84,11 +95,19 @@ def map_list_values(values: pd.Series, func) -> pd.Series:
         else pa.array(values.tolist(), type=pa.list_(pa.string()))
     arr = arr.fill_null(pa.scalar([], type=arr.type)) if arr.null_count else arr
     flat = arr.flatten()
-    uniques = pc.unique(flat)
-    mapped = pa.array([func(u) for u in uniques.to_pylist()], type=pa.string())
-    new_flat = pc.take(mapped, pc.index_in(flat, value_set=uniques))
-    rebuilt = pa.ListArray.from_arrays(arr.offsets, new_flat)
-    return list_series(clean_list_items(rebuilt), values.index)
+    # one hashing pass gives the distinct items and where each item is among them; the mapped values are
+    # trimmed (few), and an item is dropped where its mapped value is empty
+    encoded = pc.dictionary_encode(flat)
+    mapped = pa.array([func(u) for u in encoded.dictionary.to_pylist()], type=pa.string())
+    mapped = pc.utf8_trim_whitespace(mapped)
+    new_flat = pc.take(mapped, encoded.indices)
+    keep = None if nonempty(mapped) is None and not flat.null_count else nonempty(new_flat)
+    return list_series(keep_items(_relative(arr.offsets), new_flat, keep), values.index)
+
+
+def _relative(offsets: pa.Array) -> pa.Array:
+    first = offsets[0].as_py()
+    return pc.subtract(offsets, first) if first else offsets
 
 
 # ----------------------------------------------------------------------------------------------- DOIs

@@ -384,7 +384,8 @@ _NO_AUTHOR = "[No author name available]"
 def _scopus_authors(authors_raw: pa.Array, semicolons: bool) -> pa.Array:
     authors = _split(authors_raw, ";" if semicolons else ",")
     # Scopus's placeholder for a record without authors is not an author (an equality test, not a regex)
-    return _map_items(authors, lambda a: pc.if_else(pc.equal(a, _NO_AUTHOR), "", a))
+    placeholder = pc.equal(authors.values, _NO_AUTHOR).to_numpy(zero_copy_only=False)
+    return nz.keep_items(authors.offsets, authors.values, ~placeholder if placeholder.any() else None)
 
 
 def _scopus_full_names(full_names_raw: pa.Array, with_ids: bool = True):
@@ -400,8 +401,9 @@ def _scopus_full_names(full_names_raw: pa.Array, with_ids: bool = True):
     offsets = parts.offsets.to_numpy()
     first = pc.take(parts.values, pa.array(offsets[:-1]))
     last = pc.take(parts.values, pa.array(offsets[1:] - 1))
-    has_id = pc.and_(pc.equal(pc.list_value_length(parts), 2),
-                     pc.match_substring_regex(last, r"^\d+\)$")).fill_null(False)
+    # "digits)": ends with ")" and all ASCII digits before it (under half the time of a regex per item)
+    id_like = pc.and_(pc.ends_with(last, ")"), pc.ascii_is_decimal(pc.utf8_slice_codeunits(last, 0, -1)))
+    has_id = pc.and_(pc.equal(pc.list_value_length(parts), 2), id_like).fill_null(False)
     names = pc.if_else(has_id, first, items)
     full_names = nz.clean_list_items(pa.ListArray.from_arrays(_relative_offsets(listed), names))
     if not with_ids:
