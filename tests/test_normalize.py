@@ -135,3 +135,8 @@ def test_map_list_values_trims_and_drops_what_maps_to_nothing():
     assert mapped.tolist() == [["A", "B"], [], [], ["A"], []]
     # nothing dropped: the lists keep their shape
     assert nz.map_list_values(values.iloc[:1], str.upper).tolist() == [["A", "DROP", "B"]]
+
+
+def test_clean_text_makes_empty_and_blank_text_na():
+    # conform() trusts clean_text's columns to be stripped with NA for empty text, and skips them
+    assert nz.clean_text(pd.Series(["", "  ", "a", None, " b "])).tolist() == [pd.NA, pd.NA, "a", pd.NA, "b"]

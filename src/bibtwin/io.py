@@ -233,8 +233,7 @@ def finish(df: pd.DataFrame, *, source_file: str, source_format: str) -> pd.Data
     if "abstract" in df.columns:
         for i, half in enumerate(_halves(df["abstract"])):
             tasks[("abstract", i)] = partial(nz.clean_abstract, half)
-    for col in ("title", "journal", "journal_abbrev", "publisher", "corresponding_address", "funding",
-                "language"):
+    for col in _CLEANED_TEXT:
         if col in df.columns:
             tasks[col] = partial(nz.clean_text, df[col])
     if "doi" in df.columns:
@@ -255,9 +254,13 @@ def finish(df: pd.DataFrame, *, source_file: str, source_format: str) -> pd.Data
             [c for h in halves for c in h.array._pa_array.chunks], type=halves[0].array._pa_array.type), df.index)
     for col, values in done.items():
         df[col] = values
-    df = conform(df)
+    # what clean_text returned is stripped, with NA for empty text: conform need not strip it again
+    df = conform(df, stripped=frozenset(done.keys() & {"abstract", *_CLEANED_TEXT}))
     df["record_id"] = _fill_record_ids(df)
     return validate(df)
+
+
+_CLEANED_TEXT = ("title", "journal", "journal_abbrev", "publisher", "corresponding_address", "funding", "language")
 
 
 def _halves(values: pd.Series) -> list[pd.Series]:

@@ -464,7 +464,11 @@ def clean_text(values: pd.Series, *, drop: str | None = None) -> pd.Series:
 def _clean_chunk(chunk: pa.Array, drop: str | None) -> pa.Array:
     if not len(chunk):
         return chunk
-    needs = pc.or_(edge_whitespace(chunk), bool_array(collapsible_whitespace(chunk)))
+    needs = edge_whitespace(chunk).to_numpy(zero_copy_only=False) | collapsible_whitespace(chunk)
+    present = nonempty(chunk)
+    if present is not None:  # empty text becomes NA (nulls stay as they are)
+        needs |= ~present & chunk.is_valid().to_numpy(zero_copy_only=False)
+    needs = bool_array(needs)
     if drop is not None:
         # a placeholder is short: only short values are matched against it
         short = pc.less_equal(pc.binary_length(chunk), _PLACEHOLDER_BYTES).fill_null(False)

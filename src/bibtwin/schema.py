@@ -138,12 +138,13 @@ def _fill_null_lists(arr: pa.Array) -> pa.Array:
     return pc.if_else(pc.is_null(arr), empty, arr)
 
 
-def conform(df: pd.DataFrame) -> pd.DataFrame:
+def conform(df: pd.DataFrame, stripped: frozenset[str] = frozenset()) -> pd.DataFrame:
     """Return ``df`` with exactly the canonical columns, in order, with canonical dtypes.
 
     Missing columns are added as NA (empty lists for list columns); text is stripped and the empty
-    string becomes NA; columns outside the schema raise :class:`SchemaError`, since a reader must put
-    such fields in ``extra``. Columns already in their canonical Arrow type are not copied.
+    string becomes NA, except in the ``stripped`` text columns, which the caller has made so already;
+    columns outside the schema raise :class:`SchemaError`, since a reader must put such fields in
+    ``extra``. Columns already in their canonical Arrow type are not copied.
     """
     unknown = [c for c in df.columns if c not in DTYPES]
     if unknown:
@@ -162,6 +163,8 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
                     pd.to_numeric(values, errors="raise").astype(INT)
         elif values is None:
             out[col.name] = pd.Series(pd.NA, index=df.index, dtype=STRING)
+        elif col.name in stripped and values.dtype == STRING:
+            out[col.name] = values
         else:
             out[col.name] = None
             tasks[col.name] = partial(_clean_strings, values)  # side by side: Arrow releases the GIL
