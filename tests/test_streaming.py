@@ -164,21 +164,6 @@ def test_a_character_cut_between_two_values_is_not_utf8(monkeypatch, tmp_path):
     assert streamed[1].encoding == "cp1252"
 
 
-def test_valid_utf8_checks_each_value():
-    import pyarrow as pa
-
-    from bibtwin.schema import valid_utf8
-
-    def binary_strings(values):
-        return pa.array(values, pa.binary()).view(pa.string())
-
-    assert valid_utf8(pa.array(["caf\u00e9", None, "", "na\u00efve"], pa.string()))
-    assert not valid_utf8(binary_strings([b"ab\xc3", b"\xa9cd"]))   # valid only side by side
-    assert not valid_utf8(binary_strings([b"ok", b"bad \xff"]))
-    assert not valid_utf8(binary_strings([b"end \xc3"]))
-    assert valid_utf8(pa.chunked_array([pa.array(["a"], pa.string()), pa.array([], pa.string())]))
-
-
 def test_block_size_gives_each_thread_two_blocks_within_bounds(monkeypatch):
     from bibtwin.readers._csv import _block_bytes
 

@@ -288,26 +288,6 @@ def is_utf8(value: pa.LargeBinaryArray) -> bool:
     return True
 
 
-def valid_utf8(arr) -> bool:
-    """Whether every value of a string array (or chunked array) is valid UTF-8, checked over each chunk's
-    bytes as one text (Arrow's validation runs value by value otherwise, at a third of the speed).
-
-    Valid as a whole is not enough (a character cut between two values would pass), so no value may
-    start with a continuation byte either: then every value starts on a character boundary and, the
-    whole being valid, ends on one.
-    """
-    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
-    for chunk in chunks:
-        whole = _bytes_as_one_value(chunk)
-        if whole is None:
-            continue
-        offsets, data = value_offsets(chunk), np.frombuffer(chunk.buffers()[2], dtype=np.uint8)
-        starts = offsets[:-1][offsets[1:] > offsets[:-1]]
-        if np.any((data[starts] & 0xC0) == 0x80) or not is_utf8(whole):
-            return False
-    return True
-
-
 def bool_array(mask: np.ndarray) -> pa.BooleanArray:
     """A numpy bool array as an Arrow one, its bits packed by numpy: ``pa.array`` takes 1.2 ms per million
     values, or 0.2 ms for a few thousand without an explicit type; this takes 0.09 ms and 6 us."""

@@ -32,7 +32,7 @@ import pyarrow.csv as pv
 
 from ..errors import DuplicateColumnsError, EmptyFileError, ParseError, TruncatedRecordError
 from .._threads import n_threads, run_all
-from ..schema import may_contain, patch_strings, valid_utf8
+from ..schema import may_contain, patch_strings
 from ..textio import Text
 from . import Rejection
 
@@ -157,11 +157,11 @@ def _read_rows_streaming(text: Text, delimiter: str, quoted: bool, header_line: 
         return stream
 
     try:
-        # UTF-8 is checked below, column by column over whole chunks instead of value by value; a malformed
-        # row is not collected but raises (pyarrow would decode its text as UTF-8 for a handler, and print
-        # the error of a file that is not): the whole file is then read, where such rows are reported
-        table, _ = _parse(open_rows, names, delimiter, quoted, check_utf8=False, collect_invalid=False)
-    except pa.ArrowInvalid:  # a malformed row, or a line pyarrow cannot parse
+        # a malformed row is not collected but raises (pyarrow would decode its text as UTF-8 for a
+        # handler, and print the error of a file that is not): the whole file is then read, where such
+        # rows are reported; so is a file that is not UTF-8 (pyarrow checks each value as it converts it)
+        table, _ = _parse(open_rows, names, delimiter, quoted, collect_invalid=False)
+    except pa.ArrowInvalid:  # a malformed row, bytes that are not UTF-8, a line pyarrow cannot parse
         return None
     if table.num_rows == 0:
         raise _no_rows(text, header_line)
@@ -169,20 +169,12 @@ def _read_rows_streaming(text: Text, delimiter: str, quoted: bool, header_line: 
         return None
     columns = {name: table.column(i) for i, name in enumerate(names)}
     del table
-    checked = run_all({name: partial(_check_column, arr) for name, arr in columns.items()})
-    if not all(valid for valid, _ in checked.values()):
-        return None  # not UTF-8: read whole, where a Windows-1252 export is decoded as such
     # a small file has its line endings made "\n" before parsing; pyarrow reads "\r\n" and "\r" as line
     # ends too, so what may remain are line breaks inside quoted values, made "\n" the same way
-    for name in (name for name, (_, returns) in checked.items() if returns):
+    returns = run_all({name: partial(may_contain, arr, "\r") for name, arr in columns.items()})
+    for name in (name for name, found in returns.items() if found):
         columns[name] = _newlines_to_lf(columns[name])
     return _rows(columns, np.arange(1, len(next(iter(columns.values()), [])) + 1), [], header_line)
-
-
-def _check_column(arr: pa.ChunkedArray) -> tuple[bool, bool]:
-    """Whether the column is valid UTF-8, and whether it may hold a carriage return."""
-    valid = valid_utf8(arr)
-    return valid, valid and may_contain(arr, "\r")
 
 
 def _newlines_to_lf(arr: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -237,8 +229,7 @@ def _count_byte(data: bytes, byte: int) -> int:
     return sum(int(np.count_nonzero(values[i:i + step] == byte)) for i in range(0, len(values), step))
 
 
-def _parse(open_rows, names: list[str], delimiter: str, quoted: bool, check_utf8: bool = True,
-           collect_invalid: bool = True):
+def _parse(open_rows, names: list[str], delimiter: str, quoted: bool, collect_invalid: bool = True):
     """pyarrow's parse of the rows ``open_rows()`` streams (the lines below the header); returns (table,
     invalid rows as (record, n_fields, text)).
 
@@ -251,11 +242,11 @@ def _parse(open_rows, names: list[str], delimiter: str, quoted: bool, check_utf8
         try:
             threads = n_threads() > 1
             table, invalid = _read_csv(open_rows(), names, delimiter, quoted, newlines_in_values, threads,
-                                       check_utf8, collect_invalid)
+                                       collect_invalid)
             if invalid and threads and newlines_in_values == attempts[-1]:
                 # with threads pyarrow does not know the row numbers of malformed rows: parse once more
                 table, invalid = _read_csv(open_rows(), names, delimiter, quoted, newlines_in_values, False,
-                                           check_utf8, collect_invalid)
+                                           collect_invalid)
         except pa.ArrowInvalid as exc:
             if newlines_in_values == attempts[-1] or "utf8" in str(exc).lower():
                 raise
@@ -266,8 +257,7 @@ def _parse(open_rows, names: list[str], delimiter: str, quoted: bool, check_utf8
 
 
 def _read_csv(rows: pa.NativeFile, names: list[str], delimiter: str, quoted: bool, newlines_in_values: bool,
-              use_threads: bool, check_utf8: bool = True,
-              collect_invalid: bool = True) -> tuple[pa.Table, list[tuple[int, int, str]]]:
+              use_threads: bool, collect_invalid: bool = True) -> tuple[pa.Table, list[tuple[int, int, str]]]:
     invalid: list[tuple[int, int, str]] = []
 
     def keep_invalid(row) -> str:
@@ -285,7 +275,7 @@ def _read_csv(rows: pa.NativeFile, names: list[str], delimiter: str, quoted: boo
                                       invalid_row_handler=keep_invalid if collect_invalid else None),
         convert_options=pv.ConvertOptions(column_types={n: pa.string() for n in names},
                                           strings_can_be_null=True, null_values=[""],
-                                          quoted_strings_can_be_null=True, check_utf8=check_utf8),
+                                          quoted_strings_can_be_null=True),
     )
     return table, invalid
 
