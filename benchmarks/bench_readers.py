@@ -16,7 +16,7 @@ from common import CORPUS, REFERENCE, WORK, header, measure
 LITSTUDY_VENV = WORK / "litstudy-venv"
 LITSTUDY_PINS = ["litstudy==1.0.6", "bibtexparser<2", "pandas<3"]
 BIG_COPIES = 100
-BIG_ROUNDS = 7
+BLOCK_RUNS = 4  # measured runs per block; two blocks per side
 
 
 def ensure_litstudy() -> Path | None:
@@ -101,13 +101,20 @@ def main() -> None:
     py = ensure_litstudy()
     ours_code = (f"df = bibtwin.read({str(big)!r}); n = len(df)", "import bibtwin", sys.executable)
     theirs_code = (f"docs = litstudy.load_scopus_csv({str(big)!r}); n = len(docs)", "import litstudy", str(py))
-    # the two alternate, each run in a fresh process, so that a busy moment of the machine does not
-    # fall on one side only; best and median of BIG_ROUNDS runs each
+    # Each run is a fresh process. A run right after the other tool's is slowed by it on this kind of VM
+    # (bibtwin: 1.8-2.0 s after litstudy against 1.2-1.4 s after itself, the kernel time doubling to
+    # tripling; litstudy 5.1-5.9 s after bibtwin against 4.6-4.8 s after itself), so alternating runs
+    # measured the order, not the readers. As hyperfine does, each side runs in blocks, a discarded
+    # warm-up run first; the blocks go A B B A, so that a busy spell of the machine does not fall on one
+    # side only. Best and median of the measured runs.
     runs: dict[str, list[dict]] = {"bibtwin": [], "litstudy": []}
-    for _ in range(BIG_ROUNDS):
-        runs["bibtwin"].append(measure(ours_code[0], setup=ours_code[1], python=ours_code[2]))
-        if py is not None:
-            runs["litstudy"].append(measure(theirs_code[0], setup=theirs_code[1], python=theirs_code[2]))
+    sides = {"bibtwin": ours_code, "litstudy": theirs_code if py is not None else None}
+    for name in ("bibtwin", "litstudy", "litstudy", "bibtwin"):
+        if sides[name] is None:
+            continue
+        body, setup, python = sides[name]
+        measure(body, setup=setup, python=python)  # warm-up
+        runs[name] += [measure(body, setup=setup, python=python) for _ in range(BLOCK_RUNS)]
     summary = {}
     for name, label in (("bibtwin", "bibtwin.read (full canonical schema)"), ("litstudy", "litstudy.load_scopus_csv")):
         if not runs[name]:
