@@ -87,3 +87,19 @@ def test_may_contain_never_misses_a_match():
         expected = [v is not None and v != "" and (v[0] in " \t\ré" or v[-1] in " \t\ré") for v in arr.to_pylist()]
         assert edge_whitespace(arr).to_pylist() == expected
     assert bool_array(np.array([True, False, True])).to_pylist() == [True, False, True]
+
+
+def test_strip_edges_same_whether_sampled_or_looked_at_value_by_value():
+    """Mostly-edged values are trimmed all at once (a sample decides); the result is the same."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from bibtwin.schema import _EDGE_SAMPLE, strip_edges
+
+    mostly = [" a", "b ", "\u2003c\u00a0", "d", None, "", " ", "caf\u00e9"] * _EDGE_SAMPLE
+    rarely = ["a", "b", "c", " d ", None, "\u00e9"] * _EDGE_SAMPLE
+    for values in (mostly, rarely):
+        arr = pa.array(values, pa.string())
+        assert strip_edges(arr).equals(pc.utf8_trim_whitespace(arr))
+        chunked = pa.chunked_array([arr.slice(0, 100), arr.slice(100)])
+        assert strip_edges(chunked).to_pylist() == pc.utf8_trim_whitespace(arr).to_pylist()

@@ -209,10 +209,22 @@ def strip_edges(arr):
     Whether they do is read from their first and last byte (a slice of the bytes is O(1) per value, a
     slice of characters is not): ASCII whitespace, or any non-ASCII byte, which may belong to a Unicode
     space and is checked by the trim. The cost grows with the number of values, not their length.
+
+    Where the first values mostly need it (the items of a "; "-separated list start with a space), all
+    are trimmed without looking at each: the result is the same, and the look cost a third of the trim.
     """
     import pyarrow.compute as pc
 
+    if len(arr) >= 4 * _EDGE_SAMPLE:
+        sample = arr.slice(0, _EDGE_SAMPLE)
+        if isinstance(sample, pa.ChunkedArray):
+            sample = sample.combine_chunks()
+        if np.count_nonzero(edge_whitespace(sample).to_numpy(zero_copy_only=False)) * 2 > _EDGE_SAMPLE:
+            return pc.utf8_trim_whitespace(arr)
     return patch_strings(arr, edge_whitespace(arr), pc.utf8_trim_whitespace)
+
+
+_EDGE_SAMPLE = 256
 
 
 def edge_whitespace(arr):
