@@ -10,6 +10,8 @@ from bibtwin import normalize as nz
     ("http://dx.doi.org/10.31044/1684-5811", "10.31044/1684-5811"),
     ("doi: 10.5/x.", "10.5/x"),
     ("10.1/a; 10.1/b", "10.1/a"),
+    ("10.1/abc [pdf]", "10.1/abc"),
+    ("DOI 10.2/Y,", "10.2/y"),
     ("S0140-6736(20)30183-5", None),     # a publisher id, not a DOI
     ("", None),
     (None, None),
@@ -140,3 +142,18 @@ def test_map_list_values_trims_and_drops_what_maps_to_nothing():
 def test_clean_text_makes_empty_and_blank_text_na():
     # conform() trusts clean_text's columns to be stripped with NA for empty text, and skips them
     assert nz.clean_text(pd.Series(["", "  ", "a", None, " b "])).tolist() == [pd.NA, pd.NA, "a", pd.NA, "b"]
+
+
+def test_map_values_once_per_distinct_value_across_chunks():
+    import pyarrow as pa
+
+    calls = []
+
+    def func(v):
+        calls.append(v)
+        return None if v == "drop" else v.upper()
+
+    values = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(
+        [pa.array(["a", None, "a", "drop"], pa.large_string()), pa.array(["b", "a"], pa.large_string())])))
+    assert nz.map_values(values, func).tolist() == ["A", pd.NA, "A", pd.NA, "B", "A"]
+    assert sorted(calls) == ["a", "b", "drop"]  # once per distinct value

@@ -13,7 +13,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .schema import LIST, STRING, bool_array, edge_whitespace, patch_strings, strip_edges, value_offsets
+from .schema import (LIST, STRING, bool_array, edge_whitespace, may_contain, patch_strings, strip_edges,
+                     value_offsets)
 
 # ---------------------------------------------------------------------------------------------- lists
 
@@ -121,8 +122,13 @@ def normalize_doi(values: pd.Series) -> pd.Series:
     Several DOIs in one field ("10.x/1; 10.x/2") keep the first, the record's own.
     """
     arr = pc.utf8_lower(pc.utf8_trim_whitespace(_as_string_array(values)))
-    arr = pc.replace_substring_regex(arr, _DOI_PREFIX, "")
-    arr = pc.replace_substring_regex(arr, r"(?s)[;\s].*$", "")
+    # the regexes run only where they may change something (most values are bare DOIs): a resolver
+    # prefix where the value does not start with "10.", a cut where it holds ";" or whitespace
+    arr = patch_strings(arr, pc.invert(pc.starts_with(arr, "10.")).fill_null(False),
+                        lambda a: pc.replace_substring_regex(a, _DOI_PREFIX, ""))
+    if may_contain(arr, r"[;\s]"):
+        arr = patch_strings(arr, pc.match_substring_regex(arr, r"[;\s]").fill_null(False),
+                            lambda a: pc.replace_substring_regex(a, r"(?s)[;\s].*$", ""))
     arr = pc.utf8_rtrim(arr, characters=".,")
     is_doi = pc.starts_with(arr, "10.").fill_null(False)
     return string_series(pc.if_else(is_doi, arr, pa.scalar(None, pa.string())), values.index)
@@ -198,10 +204,28 @@ def _doc_type_one(raw: str) -> str | None:
 
 def normalize_doc_type(raw: pd.Series) -> pd.Series:
     """Map raw document types (any database, ``; ``-joined lists allowed) onto :data:`DOC_TYPES`."""
-    raw = raw.astype(STRING)
-    uniques = raw.dropna().unique()
-    mapping = {u: _doc_type_one(u) for u in uniques}
-    return raw.map(mapping, na_action="ignore").astype(STRING)
+    return map_values(raw, _doc_type_one)
+
+
+def map_values(values: pd.Series, func) -> pd.Series:
+    """Apply ``func`` (str -> str or None) to every value of a text column, once per distinct value (one
+    hashing pass finds them; NA stays NA)."""
+    encoded = pc.dictionary_encode(_string_chunks(values))
+    chunks = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
+    if not chunks:
+        return string_series(pa.chunked_array([], type=pa.string()), values.index)
+    # Arrow gives each chunk the dictionary of the values seen up to its end, so the last one holds them
+    # all and the others are its beginnings; mapped once (a chunk that is not, if any, on its own)
+    full = chunks[-1].dictionary
+    mapped_full = pa.array([func(v) for v in full.to_pylist()], type=pa.string())
+
+    def mapped(chunk):
+        dictionary = chunk.dictionary
+        if dictionary.equals(full.slice(0, len(dictionary))):
+            return pc.take(mapped_full, chunk.indices)
+        return pc.take(pa.array([func(v) for v in dictionary.to_pylist()], type=pa.string()), chunk.indices)
+
+    return string_series(pa.chunked_array([mapped(c) for c in chunks], type=pa.string()), values.index)
 
 
 # ----------------------------------------------------------------------------------------- authors
