@@ -342,3 +342,18 @@ def test_year_column_read_as_numbers_gives_what_the_pattern_gives(values):
     arr = pa.array(values, pa.string())
     by_pattern = pc.cast(_extract(arr, r"\b(?P<year>1\d{3}|20\d{2})\b"), pa.int64())
     assert _year(arr).to_pylist() == by_pattern.to_pylist()
+
+
+@pytest.mark.parametrize("values, zero, unknown", [
+    (["12", None, "007"], [12, 0, 7], [12, None, 7]),                   # digits or nothing: cast
+    ([None, None], [0, 0], [None, None]),
+    (["1,200", " 5 ", "n/a", "", "-3", None], [1200, 5, None, 0, None, 0], [1200, 5, None, None, None, None]),
+])
+def test_citation_counts_empty_is_zero_or_unknown(values, zero, unknown):
+    import pyarrow as pa
+
+    from bibtwin.readers.delimited import _count
+
+    arr = pa.array(values, pa.string())
+    assert _count(arr, empty_is_zero=True).to_pylist() == zero
+    assert _count(arr, empty_is_zero=False).to_pylist() == unknown

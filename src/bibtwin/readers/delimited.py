@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 from .. import normalize as nz
 from .._threads import largest_first, run_all
 from ..errors import MissingColumnsError
-from ..schema import STRING, may_contain, patch_strings
+from ..schema import STRING, may_contain, patch_strings, strip_to_null
 from ..textio import Text
 from . import ReaderResult
 from ._csv import Rows, read_rows, split_header
@@ -216,7 +216,7 @@ def _prefixed(prefix: str, arr: pa.Array | None) -> pa.Array | None:
     """``prefix`` + value; null stays null."""
     if arr is None:
         return None
-    return pc.binary_join_element_wise(prefix, _blank_to_null(pc.utf8_trim_whitespace(arr)), "")
+    return pc.binary_replace_slice(strip_to_null(arr), 0, 0, prefix)  # an insertion before each value
 
 
 def _split(arr: pa.Array | None, sep: str) -> pa.Array | None:
@@ -269,6 +269,9 @@ def _count(arr: pa.Array | None, *, empty_is_zero: bool) -> pa.Array | None:
     """Citation counts; an empty field is 0 (Scopus's convention) or unknown. Non-numbers are unknown."""
     if arr is None:
         return None
+    if pc.all(pc.ascii_is_decimal(arr)).as_py() is not False:  # the usual column: digits or nothing
+        counts = pc.cast(arr, pa.int64())
+        return counts.fill_null(0) if empty_is_zero else counts
     digits = pc.replace_substring(pc.utf8_trim_whitespace(arr), ",", "")
     is_number = pc.fill_null(pc.match_substring_regex(digits, r"^\d+$"), False)
     counts = pc.cast(pc.if_else(is_number, digits, pa.scalar(None, pa.string())), pa.int64())
