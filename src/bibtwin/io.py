@@ -299,6 +299,8 @@ def _joined_authors(authors: pd.Series) -> pd.Series:
 def _unique_ids(ids: pd.Series) -> pd.Series:
     """Append ``#2``, ``#3`` ... to repeated identifiers (file order), keeping the first as is."""
     ids = ids.astype(STRING)
+    if ids.is_unique:  # the usual case, answered by one hashing pass
+        return ids
     rank = ids.groupby(ids, sort=False).cumcount()
     if (rank > 0).any():
         ids = ids.where(rank == 0, ids + "#" + (rank + 1).astype(str).astype(STRING))

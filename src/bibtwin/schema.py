@@ -372,8 +372,8 @@ def validate(df: pd.DataFrame) -> pd.DataFrame:
     for name in REQUIRED:
         if df[name].isna().any():
             raise SchemaError(f"column {name!r} has missing values")
-    dup = df["record_id"].duplicated()
-    if dup.any():
+    if not df["record_id"].is_unique:
+        dup = df["record_id"].duplicated()
         raise SchemaError(f"record_id not unique: {df.loc[dup, 'record_id'].head(5).tolist()}")
     years = df["year"].dropna()
     if len(years) and ((years < 1000) | (years > 2100)).any():
