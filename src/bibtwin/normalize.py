@@ -408,8 +408,9 @@ _WHITESPACE_TO_COLLAPSE = f"[{_WHITESPACE}]*(?:[{_WHITESPACE.replace(' ', '')}]|
 # space, and the UTF-8 encodings of the others as integers, keyed by their length.
 _ONE_BYTE_SPACES = np.zeros(256, dtype=bool)
 _ONE_BYTE_SPACES[[ord(ch) for ch in _WHITESPACE if ch != " " and ord(ch) < 0x80]] = True
-_MULTIBYTE_SPACES = {n: np.array(sorted(int.from_bytes(e, "big") for e in encoded if len(e) == n))
-                     for encoded in [[ch.encode() for ch in _WHITESPACE if ord(ch) >= 0x80]] for n in (2, 3)}
+_ENCODED_SPACES = [ch.encode() for ch in _WHITESPACE if ord(ch) >= 0x80]
+_MULTIBYTE_SPACES = {n: np.array(sorted(int.from_bytes(e, "big") for e in _ENCODED_SPACES if len(e) == n))
+                     for n in (2, 3)}
 # what makes a byte worth a closer look, in one subtraction and one comparison: (byte - 0x20) mod 256 is
 # at least 0xA2 exactly for the bytes below 0x20 and the lead bytes of characters from U+0080 on
 assert not _ONE_BYTE_SPACES[0x20:].any() and set(_MULTIBYTE_SPACES) == {2, 3}

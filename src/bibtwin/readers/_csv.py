@@ -322,7 +322,7 @@ def _block_bytes(size: int) -> int:
 
     pyarrow parses one block per thread at a time, and every block becomes a chunk of every column, with
     kernel calls of its own in each pass after parsing. For the 228 MB Scopus file: 4 MiB blocks (55
-    chunks) cost 0.5 s of CPU more than 16 MiB ones (14 chunks), which cost 0.2 s more than 57 MiB ones
+    chunks) cost 0.5 s of CPU more than 16 MiB ones (14 chunks), which cost 0.35 s more than 57 MiB ones
     (4 chunks); one or two blocks leave a core idle while parsing. The cap bounds memory on huge files.
     """
     return int(min(max(size // (2 * n_threads()) + 1, _MIN_BLOCK_BYTES), _MAX_BLOCK_BYTES))
