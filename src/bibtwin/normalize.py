@@ -103,10 +103,12 @@ def map_list_values(values: pd.Series, func) -> pd.Series:
     mapped = pc.utf8_trim_whitespace(mapped)
     new_flat = pc.take(mapped, encoded.indices)
     keep = None if nonempty(mapped) is None and not flat.null_count else nonempty(new_flat)
-    return list_series(keep_items(_relative(arr.offsets), new_flat, keep), values.index)
+    return list_series(keep_items(relative_offsets(arr), new_flat, keep), values.index)
 
 
-def _relative(offsets: pa.Array) -> pa.Array:
+def relative_offsets(lists: pa.ListArray) -> pa.Array:
+    """The offsets of a list array into its flattened items (a slice's offsets start past 0)."""
+    offsets = lists.offsets
     first = offsets[0].as_py()
     return pc.subtract(offsets, first) if first else offsets
 

@@ -230,13 +230,7 @@ def _map_items(lists: pa.Array, func) -> pa.Array:
     """Apply an Arrow function to every item of a list column, keeping the lists' shape, then clean."""
     lists = lists.fill_null(pa.scalar([], type=lists.type)) if lists.null_count else lists
     flat = func(lists.flatten())
-    return nz.clean_list_items(pa.ListArray.from_arrays(_relative_offsets(lists), flat))
-
-
-def _relative_offsets(lists: pa.ListArray) -> pa.Array:
-    offsets = lists.offsets
-    first = offsets[0].as_py()
-    return pc.subtract(offsets, first) if first else offsets
+    return nz.clean_list_items(pa.ListArray.from_arrays(nz.relative_offsets(lists), flat))
 
 
 def _extract(arr: pa.Array | None, pattern: str) -> pa.Array | None:
@@ -416,11 +410,11 @@ def _scopus_full_names(full_names_raw: pa.Array, with_ids: bool = True):
     id_like = pc.and_(pc.ends_with(last, ")"), pc.ascii_is_decimal(pc.utf8_slice_codeunits(last, 0, -1)))
     has_id = pc.and_(pc.equal(pc.list_value_length(parts), 2), id_like).fill_null(False)
     names = pc.if_else(has_id, first, items)
-    full_names = nz.clean_list_items(pa.ListArray.from_arrays(_relative_offsets(listed), names))
+    full_names = nz.clean_list_items(pa.ListArray.from_arrays(nz.relative_offsets(listed), names))
     if not with_ids:
         return full_names
     ids = pc.if_else(has_id, pc.utf8_rtrim(last, characters=")"), pa.scalar(None, pa.string()))
-    return full_names, nz.clean_list_items(pa.ListArray.from_arrays(_relative_offsets(listed), ids))
+    return full_names, nz.clean_list_items(pa.ListArray.from_arrays(nz.relative_offsets(listed), ids))
 
 
 def _scopus(c: _Columns) -> dict:
