@@ -70,3 +70,25 @@ def test_cli_prints_error_without_traceback(tmp_path):
     assert "Traceback" not in proc.stderr
     assert str(f) in proc.stderr and len(proc.stderr.strip().splitlines()) <= 2
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_finish_keeps_abstract_chunks_in_row_order():
+    """The abstracts are cleaned in parts on the thread pool, the largest tasks first: the cleaned parts
+    must come back in row order whatever their sizes."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from bibtwin.io import finish
+    from bibtwin.schema import STRING
+
+    sizes = [1, 5, 2, 40, 3]  # chunks of growing and shrinking size
+    chunks, n = [], 0
+    for size in sizes:
+        chunks.append(pa.array([f"row {n + i}  " + "x" * 50 * size for i in range(size)], pa.large_string()))
+        n += size
+    df = pd.DataFrame({
+        "record_id": pd.Series([f"test:{i}" for i in range(n)], dtype=STRING),
+        "abstract": pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks))),
+    })
+    out = finish(df, source_file="t.csv", source_format="scopus_csv")
+    assert [a.split(" ")[1] for a in out["abstract"]] == [str(i) for i in range(n)]

@@ -248,7 +248,8 @@ def finish(df: pd.DataFrame, *, source_file: str, source_format: str) -> pd.Data
         if lists["countries"].list.len().sum() == 0 and lists["affiliations"].list.len().sum() > 0:
             tasks["countries"] = partial(nz.countries_from_affiliations, lists["affiliations"])
     done = run_all(largest_first(tasks))
-    halves = [done.pop(key) for key in list(done) if isinstance(key, tuple)]
+    # in row order whatever order the tasks ran and came back in (largest first)
+    halves = [done.pop(key) for key in sorted(key for key in done if isinstance(key, tuple))]
     if halves:
         done["abstract"] = halves[0] if len(halves) == 1 else nz.string_series(pa.chunked_array(
             [c for h in halves for c in h.array._pa_array.chunks], type=halves[0].array._pa_array.type), df.index)
