@@ -103,3 +103,13 @@ def test_strip_edges_same_whether_sampled_or_looked_at_value_by_value():
         assert strip_edges(arr).equals(pc.utf8_trim_whitespace(arr))
         chunked = pa.chunked_array([arr.slice(0, 100), arr.slice(100)])
         assert strip_edges(chunked).to_pylist() == pc.utf8_trim_whitespace(arr).to_pylist()
+
+
+def test_surround_inserts_before_and_after_each_value_and_keeps_nulls():
+    import pyarrow as pa
+
+    from bibtwin.schema import surround
+
+    assert surround(pa.array(["a", "", None, "caf\u00e9"]), "{", '"}').to_pylist() == \
+        ["{a\"}", '{"}', None, "{caf\u00e9\"}"]
+    assert surround(pa.chunked_array([pa.array(["x"], pa.large_string())]), "[", "]").to_pylist() == ["[x]"]

@@ -300,6 +300,17 @@ def is_utf8(value: pa.LargeBinaryArray) -> bool:
     return True
 
 
+def surround(arr, before: str, after: str):
+    """``before + value + after`` for each string value (null stays null): two insertions by
+    ``binary_replace_slice``, a third of the time of ``binary_join_element_wise`` with scalars."""
+    import pyarrow.compute as pc
+
+    return pc.binary_replace_slice(pc.binary_replace_slice(arr, 0, 0, before), _PAST_END, _PAST_END, after)
+
+
+_PAST_END = 2**31 - 1  # a slice start past any value's end: the insertion goes at the end
+
+
 def bool_array(mask: np.ndarray) -> pa.BooleanArray:
     """A numpy bool array as an Arrow one, its bits packed by numpy: ``pa.array`` takes 1.2 ms per million
     values, or 0.2 ms for a few thousand without an explicit type; this takes 0.09 ms and 6 us."""

@@ -182,7 +182,7 @@ def _newlines_to_lf(arr: pa.ChunkedArray) -> pa.ChunkedArray:
     def fix(values):
         return pc.replace_substring(pc.replace_substring(values, "\r\n", "\n"), "\r", "\n")
 
-    return patch_strings(arr, pc.match_substring_regex(arr, "\r").fill_null(False), fix)
+    return patch_strings(arr, pc.match_substring(arr, "\r").fill_null(False), fix)
 
 
 def _count_byte_in_file(path: str, offset: int, byte: bytes) -> int:

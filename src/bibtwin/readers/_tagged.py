@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..schema import bool_array
+from ..schema import bool_array, surround
 from ..textio import Text
 
 
@@ -195,7 +195,7 @@ def _json_strings(values: pa.Array) -> pa.Array:
     characters goes through :func:`json.dumps`."""
     values = values.cast(pa.string())
     escaped = pc.replace_substring(pc.replace_substring(values, "\\", "\\\\"), '"', '\\"')
-    quoted = pc.binary_join_element_wise('"', escaped, '"', "")
+    quoted = surround(escaped, '"', '"')
     odd = pc.match_substring_regex(values, "[\x00-\x1f]").fill_null(False)
     if pc.any(odd).as_py():
         fixed = quoted.to_pylist()
@@ -230,9 +230,9 @@ def extra_per_record(index: TagIndex, fields: Fields, held, n_records: int) -> p
     group_lists = list_from_sorted(group, encoded, int(group[-1]) + 1)
     joined = pc.binary_join(group_lists, ", ")
     many = pc.greater(pc.list_value_length(group_lists), 1)
-    value_text = pc.if_else(many, pc.binary_join_element_wise("[", joined, "]", ""), joined)
+    value_text = pc.if_else(many, surround(joined, "[", "]"), joined)
     first = np.flatnonzero(starts)
-    keys = pc.binary_join_element_wise('"', names.take(pa.array(codes[first])), '": ', "")
+    keys = surround(names.take(pa.array(codes[first])), '"', '": ')
     per_record = list_from_sorted(rec[first], pc.binary_join_element_wise(keys, value_text, ""), n_records)
-    body = pc.binary_join_element_wise("{", pc.binary_join(per_record, ", "), "}", "")
+    body = surround(pc.binary_join(per_record, ", "), "{", "}")
     return pc.if_else(pc.equal(pc.list_value_length(per_record), 0), pa.scalar(None, pa.string()), body)

@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 from .. import normalize as nz
 from .._threads import largest_first, run_all
 from ..errors import MissingColumnsError
-from ..schema import STRING, may_contain, patch_strings, strip_to_null
+from ..schema import STRING, may_contain, patch_strings, strip_to_null, surround
 from ..textio import Text
 from . import ReaderResult
 from ._csv import Rows, read_rows, split_header
@@ -362,23 +362,14 @@ def json_objects(columns: dict[str, pa.Array]) -> pa.Array:
         if arr.null_count == len(arr):
             continue
         key = json.dumps(name, ensure_ascii=False) + ': "'
-        pairs.append(_around(_json_string_body(arr), key, '", '))
+        pairs.append(surround(_json_string_body(arr), key, '", '))
     if not pairs:
         return _nulls(n)
     # each pair ends with ", ": joined with nothing (a missing pair adds nothing), the last ", " cut off
     # (a pair ends with the closing quote of its value, so nothing else is cut)
     body = pc.utf8_rtrim(pc.binary_join_element_wise(*pairs, "", null_handling="replace", null_replacement=""),
                          characters=", ")
-    return pc.if_else(pc.equal(body, ""), pa.scalar(None, pa.string()), _around(body, "{", "}"))
-
-
-def _around(arr: pa.Array, before: str, after: str) -> pa.Array:
-    """``before + value + after`` for each value (null stays null): two insertions, a third of the time
-    of ``binary_join_element_wise`` with the two as scalars."""
-    return pc.binary_replace_slice(pc.binary_replace_slice(arr, 0, 0, before), _END, _END, after)
-
-
-_END = 2**31 - 1  # a slice start past any value's end: the insertion goes at the end
+    return pc.if_else(pc.equal(body, ""), pa.scalar(None, pa.string()), surround(body, "{", "}"))
 
 
 # ------------------------------------------------------------------------------------------ Scopus
